@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def install_database_rules(using, **kwargs) -> None:
+    from articles import db_rules
+
+    db_rules.install(connections[using])
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = _("Editorial")
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            install_database_rules,
+            sender=self,
+            dispatch_uid="articles.install_database_rules",
+        )
+        from articles import signals  # noqa: F401

@@ -1,0 +1,83 @@
+"""Readable word-level diffs between two revisions, for reviewers."""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Words, runs of whitespace, and single punctuation marks are the diff units,
+# so a changed word is marked alone and line breaks survive.
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+DIFF_FIELDS = [
+    ("title", "Title"),
+    ("summary", "Summary"),
+    ("body", "Body"),
+    ("seo_title", "SEO title"),
+    ("meta_description", "Meta description"),
+    ("social_image_alt", "Social image alt text"),
+    ("medical_audience", "Medical audience"),
+    ("disclosures", "Disclosures"),
+]
+
+
+@dataclass
+class FieldDiff:
+    name: str
+    label: str
+    changed: bool
+    html: SafeString
+    inserted: int = 0
+    deleted: int = 0
+
+
+def word_diff(old: str, new: str) -> tuple[SafeString, int, int]:
+    """HTML with <del> and <ins> around changed words, and the word counts."""
+    old_tokens, new_tokens = TOKEN.findall(old or ""), TOKEN.findall(new or "")
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    parts, inserted, deleted = [], 0, 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        before, after = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        if op == "equal":
+            parts.append(escape(before))
+            continue
+        if before:
+            deleted += sum(1 for t in old_tokens[i1:i2] if not t.isspace())
+            parts.append(f"<del>{escape(before)}</del>")
+        if after:
+            inserted += sum(1 for t in new_tokens[j1:j2] if not t.isspace())
+            parts.append(f"<ins>{escape(after)}</ins>")
+    return mark_safe("".join(parts)), inserted, deleted
+
+
+def reference_lines(cited: list[dict]) -> str:
+    return "\n".join(f"[{ref['number']}] {ref['text']}" for ref in cited or [])
+
+
+def compare(old, new, include_references: bool = True) -> list[FieldDiff]:
+    """Diff every reviewed field of two revisions (old may be None)."""
+    diffs = []
+    fields = list(DIFF_FIELDS)
+    if include_references:
+        fields.append(("cited", "Cited references"))
+    for name, label in fields:
+        if name == "cited":
+            before = reference_lines(old.cited) if old else ""
+            after = reference_lines(new.cited)
+        else:
+            before = getattr(old, name, "") if old else ""
+            after = getattr(new, name, "")
+        html, inserted, deleted = word_diff(before, after)
+        diffs.append(
+            FieldDiff(
+                name=name,
+                label=label,
+                changed=before != after,
+                html=html,
+                inserted=inserted,
+                deleted=deleted,
+            )
+        )
+    return diffs

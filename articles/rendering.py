@@ -1,0 +1,261 @@
+"""The one Markdown pipeline: (markdown, references) → sanitized HTML and more.
+
+The admin's live preview and the stored `Revision.body_html` both come from
+`render()`, so the preview is exactly what readers get.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import nh3
+from django.conf import settings
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+
+from references.citations import (
+    CitationKey,
+    find_citations,
+    format_number_run,
+    number_citations,
+)
+from references.formatting import format_reference, format_reference_html
+from references.records import EVIDENCE_LEVELS
+
+# Private-use characters mark where citations go; Markdown leaves them alone.
+OPEN_MARK, CLOSE_MARK = "\ue000", "\ue001"
+PLACEHOLDER = re.compile(f"{OPEN_MARK}(\\d+){CLOSE_MARK}")
+EVIDENCE_LABELS = dict(EVIDENCE_LEVELS)
+
+
+def _only_safe_images(tag: str, attribute: str, value: str) -> str | None:
+    # Images may come from our own media or over HTTPS, never data: or http:.
+    if tag == "img" and attribute == "src":
+        if value.startswith(settings.MEDIA_URL) or value.startswith("https://"):
+            return value
+        return None
+    return value
+
+
+CLEANER = nh3.Cleaner(
+    tags={
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h2",
+        "h3",
+        "h4",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    },
+    attributes={
+        "a": {"href", "title", "id"},
+        "img": {"src", "alt", "title"},
+        "h2": {"id"},
+        "h3": {"id"},
+        "h4": {"id"},
+        "ol": {"start"},
+        "sup": {"id", "title"},
+        "th": {"colspan", "rowspan"},
+        "td": {"colspan", "rowspan"},
+    },
+    allowed_classes={"sup": {"citation", "citation-missing"}},
+    url_schemes={"https", "http", "mailto"},
+    attribute_filter=_only_safe_images,
+    link_rel=None,
+)
+
+
+def _build_markdown() -> MarkdownIt:
+    # js-default: CommonMark with tables, raw HTML off and link validation on.
+    return MarkdownIt("js-default").use(
+        anchors_plugin, min_level=1, max_level=4, permalink=False
+    )
+
+
+MARKDOWN = _build_markdown()
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[dict] = field(default_factory=list)
+    references: list[dict] = field(default_factory=list)
+    reference_objects: list = field(default_factory=list)
+    unresolved: list[CitationKey] = field(default_factory=list)
+    citation_count: int = 0
+    images_without_alt: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _resolver(keys: Iterable[CitationKey]):
+    from references.models import Reference
+
+    keys = list(keys)
+    by_key = {k.value for k in keys if k.kind == "key"}
+    by_doi = {k.value.lower() for k in keys if k.kind == "doi"}
+    by_pmid = {k.value for k in keys if k.kind == "pmid"}
+    if not keys:
+        return lambda key: None
+    found = Reference.objects.filter(
+        Q(citation_key__in=by_key) | Q(doi__in=by_doi) | Q(pmid__in=by_pmid)
+    )
+    index = {}
+    for reference in found:
+        index[("key", reference.citation_key)] = reference
+        if reference.doi:
+            index[("doi", reference.doi.lower())] = reference
+        if reference.pmid:
+            index[("pmid", reference.pmid)] = reference
+
+    def resolve(key: CitationKey):
+        value = key.value.lower() if key.kind == "doi" else key.value
+        return index.get((key.kind, value))
+
+    return resolve
+
+
+def freeze_reference(reference, number: int, style: str) -> dict:
+    """The frozen, formatted copy of a reference that a revision keeps."""
+    return {
+        "number": number,
+        "id": reference.pk,
+        "key": reference.citation_key,
+        "text": format_reference(reference, style),
+        "html": format_reference_html(reference, style),
+        "doi": reference.doi,
+        "pmid": reference.pmid,
+        "pmcid": reference.pmcid,
+        "url": reference.url,
+        "year": reference.year,
+        "evidence_level": reference.evidence_level,
+        "evidence_label": str(EVIDENCE_LABELS.get(reference.evidence_level, "")),
+        "retraction_status": reference.retraction_status,
+        "title": reference.title,
+        "authors": reference.authors,
+        "container_title": reference.container_title,
+        "journal_abbrev": reference.journal_abbrev,
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "pages": reference.pages,
+        "publisher": reference.publisher,
+        "accessed": reference.accessed.isoformat() if reference.accessed else "",
+    }
+
+
+def _citation_html(numbers: list[int]) -> str:
+    run = format_number_run(numbers)
+    linked = re.sub(r"\d+", lambda m: f'<a href="#ref-{m[0]}">{m[0]}</a>', run)
+    return f'<sup class="citation">[{linked}]</sup>'
+
+
+def _collect_headings(tokens) -> tuple[list[dict], list[str]]:
+    toc, images_without_alt = [], []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            if token.tag == "h1":
+                # The page title is the only h1; body headings start at h2.
+                token.tag = "h2"
+                tokens[index + 2].tag = "h2"
+            inline = tokens[index + 1]
+            if token.tag in {"h2", "h3"}:
+                text = PLACEHOLDER.sub("", inline.content)
+                toc.append(
+                    {
+                        "level": int(token.tag[1]),
+                        "id": token.attrGet("id"),
+                        "text": text,
+                    }
+                )
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "image" and not child.content.strip():
+                    images_without_alt.append(str(child.attrGet("src")))
+    return toc, images_without_alt
+
+
+def render(text: str, style: str | None = None) -> Rendered:
+    """Render Markdown with citations to sanitized HTML, TOC and references."""
+    style = style or settings.HEALTH_SITE["CITATION_STYLE"]
+    text = (text or "").replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
+    groups = find_citations(text)
+    resolve = _resolver(key for group in groups for key in group.keys)
+    numbering = number_citations(groups, resolve)
+
+    pieces, last = [], 0
+    for index, group in enumerate(groups):
+        pieces.append(text[last : group.start])
+        pieces.append(f"{OPEN_MARK}{index}{CLOSE_MARK}")
+        last = group.end
+    pieces.append(text[last:])
+
+    tokens = MARKDOWN.parse("".join(pieces))
+    toc, images_without_alt = _collect_headings(tokens)
+    html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+
+    def citation(match: re.Match) -> str:
+        index = int(match[1])
+        numbers = numbering.numbers_by_group[index]
+        if numbers and len(numbers) == len(set(numbers)):
+            missing = [k for k in groups[index].keys if k in numbering.unresolved]
+            if not missing:
+                return _citation_html(numbers)
+        labels = ", ".join(f"@{k.value}" for k in groups[index].keys)
+        return (
+            f'<sup class="citation-missing" title="Unresolved: {escape(labels)}">'
+            "[?]</sup>"
+        )
+
+    html = CLEANER.clean(PLACEHOLDER.sub(citation, html))
+    references = [
+        freeze_reference(reference, number, style)
+        for number, reference in enumerate(numbering.order, start=1)
+    ]
+    warnings = [
+        f"Citation {'@' + key.value} (line {key.position.line}, column "
+        f"{key.position.column}) matches no reference."
+        for key in numbering.unresolved
+    ]
+    return Rendered(
+        html=html,
+        toc=toc,
+        references=references,
+        reference_objects=list(numbering.order),
+        unresolved=list(numbering.unresolved),
+        citation_count=sum(len(g.keys) for g in groups),
+        images_without_alt=images_without_alt,
+        warnings=warnings,
+    )
+
+
+def render_preview(text: str) -> str:
+    """markdownx's preview: the body and its numbered references, as readers see."""
+    rendered = render(text)
+    return render_to_string(
+        "articles/includes/preview.html",
+        {"rendered": rendered, "references": rendered.references},
+    )

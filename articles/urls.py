@@ -1,0 +1,17 @@
+from django.urls import path
+
+from articles import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("contributors/<slug:slug>/", views.contributor_detail, name="contributor"),
+    path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
+    path("search/", views.search, name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("preview/<str:token>/", views.preview, name="preview"),
+]

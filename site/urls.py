@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles import preview_views, views
+from articles.sitemaps import SITEMAPS
+
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"
+
+urlpatterns = [
+    # markdownx's own URLs accept anonymous requests, so its two views are
+    # mounted here behind staff-only checks instead of include("markdownx.urls").
+    path(
+        "admin/markdownx/markdownify/",
+        preview_views.markdownify,
+        name="markdownx_markdownify",
+    ),
+    path("admin/markdownx/upload/", preview_views.upload, name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

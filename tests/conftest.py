@@ -1,0 +1,130 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from articles.models import Article, Contributor, Topic
+from references.models import Reference
+
+PASSWORD = "correct horse battery staple"
+
+NAJMABADI = {
+    "citation_key": "najmabadi2021",
+    "kind": "journal_article",
+    "title": (
+        "Cervical mucus patterns and the fertile window in women without known "
+        "subfertility: a pooled analysis of three cohorts"
+    ),
+    "authors": [
+        {"family": "Najmabadi", "given": "Shahpar"},
+        {"family": "Schliep", "given": "Karen C"},
+        {"family": "Simonsen", "given": "Sara E"},
+        {"family": "Porucznik", "given": "Christina A"},
+        {"family": "Egger", "given": "Marlene J"},
+        {"family": "Stanford", "given": "Joseph B"},
+    ],
+    "container_title": "Human reproduction (Oxford, England)",
+    "journal_abbrev": "Hum Reprod",
+    "year": 2021,
+    "volume": "36",
+    "issue": "7",
+    "pages": "1784-1795",
+    "doi": "10.1093/humrep/deab049",
+    "pmid": "33990841",
+    "pmcid": "PMC8487651",
+    "evidence_level": "cohort",
+}
+
+SUMMARY = "What changes in cervical mucus tell you about the fertile window."
+META = (
+    "Cervical mucus changes through the cycle and can help identify the fertile "
+    "window. Here is what a pooled analysis of three cohorts found."
+)
+
+
+def make_user(username: str, group: str | None = None, **contributor) -> User:
+    user = User.objects.create_user(
+        username, f"{username}@example.org", PASSWORD, is_staff=True
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if contributor is not None:
+        Contributor.objects.create(
+            user=user,
+            display_name=contributor.pop("display_name", username.title()),
+            slug=username,
+            **contributor,
+        )
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    return make_user("writer", "Writers", display_name="Wendy Writer")
+
+
+@pytest.fixture
+def other_writer(db):
+    return make_user("otherwriter", "Writers", display_name="Otto Other")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user(
+        "reviewer",
+        "Medical reviewers",
+        display_name="Dr Rhea Reviewer",
+        credentials="MD, FACOG",
+    )
+
+
+@pytest.fixture
+def uncredentialed_reviewer(db):
+    return make_user("nocreds", "Medical reviewers", display_name="No Creds")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", "Editors", display_name="Eddie Editor")
+
+
+@pytest.fixture
+def reference(db):
+    return Reference.objects.create(**NAJMABADI)
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Fertility", slug="fertility")
+
+
+def create_article(author: User, body: str | None = None, **fields) -> Article:
+    """A saved article by `author` with one revision, ready to submit."""
+    fields.setdefault("title", "Cervical mucus and the fertile window")
+    fields.setdefault("slug", "cervical-mucus")
+    fields.setdefault("summary", SUMMARY)
+    fields.setdefault("meta_description", META)
+    article = Article.objects.create(
+        body=body if body is not None else "Mucus changes [@najmabadi2021].",
+        created_by=author,
+        **fields,
+    )
+    article.authors.add(author.contributor)
+    article.save_revision(by=author)
+    return article
+
+
+@pytest.fixture
+def article(writer, reference):
+    return create_article(writer)
+
+
+@pytest.fixture
+def approved_article(article, writer, reviewer):
+    article.submit_for_review(by=writer)
+    article.approve(by=reviewer, comment="Accurate and well sourced.")
+    return article
+
+
+@pytest.fixture
+def live_article(approved_article, editor):
+    approved_article.publish(by=editor)
+    return approved_article
