@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import TruncWeek
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from articles.diffs import compare
 from articles.models import Article, AuditEntry, PreviewLink, Review
@@ -138,9 +137,10 @@ def compare_view(model_admin, request, object_id):
     )
 
 
-@require_POST
 def restore_view(model_admin, request, object_id, number):
     """Restore an old revision into the working copy (a new draft revision)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     article = _article(model_admin, request, object_id)
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
@@ -186,13 +186,15 @@ def preview_links(model_admin, request, object_id):
             except ValueError:
                 days = PreviewLink.DEFAULT_DAYS
             days = max(1, min(days, 30))
+            now = timezone.now()
             if article.current_revision is None:
                 messages.error(request, _("Save the article first."))
             else:
-                link = PreviewLink.objects.create(
+                PreviewLink.objects.create(
                     revision=article.current_revision,
                     created_by=request.user,
-                    expires_at=timezone.now() + datetime.timedelta(days=days),
+                    created_at=now,
+                    expires_at=now + datetime.timedelta(days=days),
                     note=request.POST.get("note", "")[:200],
                 )
                 messages.success(

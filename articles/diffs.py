@@ -37,17 +37,29 @@ def word_diff(old: str, new: str) -> tuple[SafeString, int, int]:
     """HTML with <del> and <ins> around changed words, and the word counts."""
     old_tokens, new_tokens = TOKEN.findall(old or ""), TOKEN.findall(new or "")
     matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    parts, inserted, deleted = [], 0, 0
+    # Runs of [old tokens, new tokens, changed?]; a change separated from the
+    # next one only by spaces is merged with it, so a rewritten phrase reads
+    # as one deletion and one insertion rather than alternating words.
+    runs: list[list] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        before, after = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
-        if op == "equal":
+        old_part, new_part = old_tokens[i1:i2], new_tokens[j1:j2]
+        changed = op != "equal"
+        if runs and runs[-1][2] and (changed or "".join(old_part).isspace()):
+            runs[-1][0] += old_part
+            runs[-1][1] += new_part
+        else:
+            runs.append([old_part, new_part, changed])
+    parts, inserted, deleted = [], 0, 0
+    for old_part, new_part, changed in runs:
+        before, after = "".join(old_part), "".join(new_part)
+        if not changed:
             parts.append(escape(before))
             continue
         if before:
-            deleted += sum(1 for t in old_tokens[i1:i2] if not t.isspace())
+            deleted += sum(1 for t in old_part if not t.isspace())
             parts.append(f"<del>{escape(before)}</del>")
         if after:
-            inserted += sum(1 for t in new_tokens[j1:j2] if not t.isspace())
+            inserted += sum(1 for t in new_part if not t.isspace())
             parts.append(f"<ins>{escape(after)}</ins>")
     return mark_safe("".join(parts)), inserted, deleted
 

@@ -3,11 +3,11 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.contrib.postgres.search import SearchVectorField
 from markdownx.models import MarkdownxField
 
 DEFAULT_REVIEW_INTERVAL_MONTHS = 36

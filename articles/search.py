@@ -5,6 +5,8 @@ publish time with a GIN index, ranked with ts_rank and highlighted with
 ts_headline. On SQLite: a simpler case-insensitive match, newest first.
 """
 
+import html
+
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -12,8 +14,6 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-import html
-
 from django.db.models import F, Q, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe

@@ -5,7 +5,20 @@ from django.utils.html import escape
 from references.records import Author
 
 STYLES = [("ama", "AMA 11th edition"), ("vancouver", "Vancouver (ICMJE/NLM)")]
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+]
 
 
 def _authors(ref, style: str) -> str:
