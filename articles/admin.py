@@ -522,14 +522,13 @@ class ArticleAdmin(admin.ModelAdmin):
             '<ul class="review-history">{}</ul>',
             format_html_join(
                 "",
-                "<li><strong>{}</strong> by {} on revision {}, {:%d %b %Y %H:%M}"
-                "<br>{}</li>",
+                "<li><strong>{}</strong> by {} on revision {}, {}<br>{}</li>",
                 (
                     (
                         r.get_decision_display(),
                         r.reviewer_byline,
                         r.revision.number,
-                        r.created_at,
+                        date_format(timezone.localtime(r.created_at), "j M Y H:i T"),
                         r.comment or "",
                     )
                     for r in reviews

@@ -438,6 +438,22 @@ class Article(models.Model):
         return review.revision if review else None
 
     @property
+    def update_history(self) -> list[dict]:
+        """Published versions, newest first, with what changed, for readers."""
+        entries = []
+        count = len(self.publication_history)
+        for index, entry in enumerate(self.publication_history):
+            first = index == count - 1
+            entries.append(
+                {
+                    "date": datetime.datetime.fromisoformat(entry["date"]),
+                    "note": _("First published") if first else entry["note"],
+                    "full_review": entry["full_review"],
+                }
+            )
+        return entries
+
+    @property
     def is_live(self) -> bool:
         return self.live_revision_id is not None
 
@@ -553,7 +569,11 @@ class Revision(models.Model):
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        help_text=_("Empty when the system saved it, e.g. after a reference edit."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)

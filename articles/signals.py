@@ -1,0 +1,35 @@
+"""Keep working copies in step with the references they cite.
+
+When a reference changes, every article whose working revision cites it gets
+a new revision with the new formatted reference. That new revision has a new
+content hash, so a pending review or an approval no longer matches and the
+article needs review again. Live pages keep their frozen copy until then.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from references.models import Reference
+
+
+def propagate_reference_change(reference_ids, by=None) -> int:
+    """Re-snapshot the articles citing these references; return how many changed."""
+    from articles.models import Article
+
+    articles = Article.objects.filter(
+        current_revision__cited_references__in=list(reference_ids)
+    ).distinct()
+    changed = 0
+    for article in articles:
+        revision = article.save_revision(
+            by=by, note="Cited reference updated; needs review again"
+        )
+        changed += revision is not None
+    return changed
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="articles.reference_saved")
+def reference_saved(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    propagate_reference_change([instance.pk], by=getattr(instance, "changed_by", None))

@@ -1,9 +1,25 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from references.records import EVIDENCE_LEVELS, KINDS, Author
+from references import identifiers
+from references.records import (
+    EVIDENCE_LEVELS,
+    KINDS,
+    Author,
+    make_citation_key,
+    suggest_evidence_level,
+)
+
+IDENTIFIER_FIELDS = {
+    "doi": identifiers.normalize_doi,
+    "pmid": identifiers.normalize_pmid,
+    "pmcid": identifiers.normalize_pmcid,
+    "isbn": identifiers.normalize_isbn,
+}
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -116,8 +132,54 @@ class Reference(models.Model):
     def __str__(self) -> str:
         return f"{self.citation_key}: {self.title[:80]}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.normalize()
+        if not self.citation_key:
+            others = Reference.objects.exclude(pk=self.pk)
+            self.citation_key = make_citation_key(
+                self.authors,
+                self.year,
+                self.title,
+                lambda key: others.filter(citation_key=key).exists(),
+            )
+        if not self.evidence_level:
+            self.evidence_level = suggest_evidence_level(self.publication_types)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("admin:references_reference_change", args=[self.pk])
+
+    def normalize(self) -> dict[str, str]:
+        """Normalize the identifiers in place; return errors by field."""
+        errors = {}
+        for name, normalize in IDENTIFIER_FIELDS.items():
+            try:
+                setattr(self, name, normalize(getattr(self, name)))
+            except identifiers.IdentifierError as error:
+                errors[name] = str(error)
+        return errors
+
+    def clean(self) -> None:
+        errors = self.normalize()
+        for name in ("doi", "pmid"):
+            value = getattr(self, name)
+            if not value or name in errors:
+                continue
+            lookup = {f"{name}__iexact": value}
+            existing = Reference.objects.filter(**lookup).exclude(pk=self.pk).first()
+            if existing is not None:
+                errors[name] = format_html(
+                    'A reference with this {} already exists: <a href="{}">{}</a>.',
+                    name.upper(),
+                    existing.get_absolute_url(),
+                    existing,
+                )
+        if self.month and not 1 <= self.month <= 12:
+            errors["month"] = _("The month must be between 1 and 12.")
+        if self.day and not 1 <= self.day <= 31:
+            errors["day"] = _("The day must be between 1 and 31.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def author_list(self) -> list[Author]:

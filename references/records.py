@@ -1,6 +1,9 @@
 """Plain bibliographic records shared by the importers and formatters."""
 
 import datetime
+import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 KINDS = [
@@ -78,3 +81,55 @@ class ReferenceData:
     evidence_level: str = ""
     citation_key: str = ""
     source_line: int | None = None
+
+
+# PubMed publication types that imply a level, strongest evidence first.
+PUBLICATION_TYPE_LEVELS = [
+    ({"meta-analysis", "systematic review"}, "systematic_review"),
+    ({"randomized controlled trial"}, "rct"),
+    ({"practice guideline", "guideline"}, "guideline"),
+    ({"case reports"}, "case_series"),
+    ({"editorial", "comment", "letter"}, "expert_opinion"),
+]
+
+
+def suggest_evidence_level(publication_types: list[str]) -> str:
+    """The evidence level PubMed publication types imply, or "" if none."""
+    types = {t.strip().lower() for t in publication_types or []}
+    for names, level in PUBLICATION_TYPE_LEVELS:
+        if types & names:
+            return level
+    return ""
+
+
+def _ascii_word(text: str) -> str:
+    normalized = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z]", "", normalized.encode("ascii", "ignore").decode().lower())
+
+
+def make_citation_key(
+    authors: list, year: int | None, title: str, taken: Callable[[str], bool]
+) -> str:
+    """A key like najmabadi2021, with a, b, … appended when it is taken."""
+    first = Author.from_dict(authors[0]) if authors else None
+    if first and first.literal:
+        stem = _ascii_word(first.literal.split()[0])
+    elif first:
+        stem = _ascii_word(first.family)
+    else:
+        words = [w for w in re.split(r"\W+", title or "") if _ascii_word(w)]
+        stem = _ascii_word(words[0]) if words else ""
+    base = (stem or "ref") + (str(year) if year else "nd")
+    key, suffix = base, 0
+    while taken(key):
+        suffix += 1
+        key = base + _suffix(suffix)
+    return key
+
+
+def _suffix(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters

@@ -337,14 +337,14 @@ class Command(BaseCommand):
                 citation_key=data["citation_key"], defaults=data
             )
 
-    def _article(self, users, topics, slug, title, body, meta, topic_slugs):
+    def _article(self, users, topics, slug, title, body, meta, topic_slugs, summary):
         if Article.objects.filter(slug=slug).exists():
             return None
         writer = users["writer"]
         article = Article.objects.create(
             title=title,
             slug=slug,
-            summary=meta.split(". ")[0] + "." if meta else "",
+            summary=summary,
             body=body,
             meta_description=meta,
             created_by=writer,
@@ -366,6 +366,8 @@ class Command(BaseCommand):
             LIVE_BODY,
             META_LIVE,
             ["fertility"],
+            "How the changes in cervical mucus through your cycle line up with "
+            "the days you are most likely to conceive.",
         )
         if live:
             created += 1
@@ -381,6 +383,8 @@ class Command(BaseCommand):
             PROGESTERONE_BODY,
             META_PROGESTERONE,
             ["pregnancy-loss"],
+            "Two large trials tested progesterone to prevent miscarriage. Here is "
+            "what they found and who may benefit.",
         )
         if updating:
             created += 1
@@ -399,6 +403,8 @@ class Command(BaseCommand):
             BLEEDING_BODY,
             META_BLEEDING,
             ["pregnancy-loss"],
+            "Bleeding in early pregnancy is common and often harmless, but some "
+            "symptoms need urgent care.",
         )
         if in_review:
             created += 1
@@ -412,6 +418,8 @@ class Command(BaseCommand):
             MISCARRIAGE_BODY,
             META_MISCARRIAGE,
             ["fertility", "pregnancy-loss"],
+            "Can changes in cervical mucus tell you anything about miscarriage "
+            "risk? What the research does and does not show.",
         )
         if sent_back:
             created += 1
@@ -426,6 +434,7 @@ class Command(BaseCommand):
             FOLIC_BODY,
             "",
             ["fertility"],
+            "",
         )
         if draft:
             created += 1

@@ -1,0 +1,155 @@
+"""Read the Retraction Watch CSV that Crossref publishes, and match references.
+
+The file has known quirks: dates like "3/14/2021 0:00", PMIDs of 0, DOIs of
+"unavailable", stray invalid UTF-8, and sometimes a trailing comma in the
+header. Only a RetractionNature of "Retraction" blocks citing a paper.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from references import identifiers
+
+REQUIRED_COLUMNS = {
+    "Record ID",
+    "Title",
+    "RetractionDate",
+    "RetractionDOI",
+    "OriginalPaperDOI",
+    "OriginalPaperPubMedID",
+    "RetractionNature",
+    "Reason",
+}
+NATURES = [
+    ("retraction", "Retraction"),
+    ("correction", "Correction"),
+    ("expression_of_concern", "Expression of concern"),
+    ("other", "Other notice"),
+]
+NATURE_RANK = {"retraction": 3, "expression_of_concern": 2, "correction": 1, "other": 0}
+
+
+@dataclass(frozen=True)
+class RetractionNotice:
+    record_id: str
+    original_doi: str
+    original_pmid: str
+    nature: str
+    notice_doi: str
+    date: datetime.date | None
+    reason: str
+    title: str
+
+
+def is_blocking(nature: str) -> bool:
+    """Only a retraction blocks; corrections and concerns are warnings."""
+    return nature == "retraction"
+
+
+def parse_nature(value: str) -> str:
+    text = (value or "").strip().lower()
+    if text == "retraction":
+        return "retraction"
+    if text == "correction":
+        return "correction"
+    if "concern" in text:
+        return "expression_of_concern"
+    return "other"
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """Dates come as M/D/YYYY (often with " 0:00") or YYYY-MM-DD."""
+    text = (value or "").strip().split(" ")[0]
+    for pattern in ("%m/%d/%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _doi(value: str) -> str:
+    try:
+        return identifiers.normalize_doi(value)
+    except identifiers.IdentifierError:
+        return ""
+
+
+def _pmid(value: str) -> str:
+    text = re.sub(r"\.0$", "", (value or "").strip())
+    try:
+        return identifiers.normalize_pmid(text)
+    except identifiers.IdentifierError:
+        return ""
+
+
+def iter_notices(stream: BinaryIO) -> Iterator[RetractionNotice]:
+    """Yield one notice per CSV row, decoding invalid UTF-8 as U+FFFD."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    reader = csv.DictReader(text)
+    header = {name.strip().lstrip("\ufeff") for name in reader.fieldnames or [] if name}
+    missing = REQUIRED_COLUMNS - header
+    if missing:
+        raise ValueError(
+            "This is not a Retraction Watch CSV: missing column(s) "
+            + ", ".join(sorted(missing))
+            + "."
+        )
+    for row in reader:
+        row = {(k or "").strip().lstrip("\ufeff"): (v or "") for k, v in row.items()}
+        yield RetractionNotice(
+            record_id=row.get("Record ID", "").strip(),
+            original_doi=_doi(row.get("OriginalPaperDOI", "")),
+            original_pmid=_pmid(row.get("OriginalPaperPubMedID", "")),
+            nature=parse_nature(row.get("RetractionNature", "")),
+            notice_doi=_doi(row.get("RetractionDOI", "")),
+            date=parse_date(row.get("RetractionDate", "")),
+            reason="; ".join(
+                part.strip(" +")
+                for part in row.get("Reason", "").split(";")
+                if part.strip(" +")
+            ),
+            title=row.get("Title", "").strip(),
+        )
+
+
+class RetractionIndex:
+    """Notices by original DOI and PMID; the most serious, latest one wins."""
+
+    def __init__(self) -> None:
+        self.by_doi: dict[str, RetractionNotice] = {}
+        self.by_pmid: dict[str, RetractionNotice] = {}
+
+    @staticmethod
+    def _better(new: RetractionNotice, old: RetractionNotice | None) -> bool:
+        if old is None:
+            return True
+        new_key = (NATURE_RANK[new.nature], new.date or datetime.date.min)
+        old_key = (NATURE_RANK[old.nature], old.date or datetime.date.min)
+        return new_key > old_key
+
+    def add(self, notice: RetractionNotice) -> None:
+        if notice.original_doi and self._better(
+            notice, self.by_doi.get(notice.original_doi)
+        ):
+            self.by_doi[notice.original_doi] = notice
+        if notice.original_pmid and self._better(
+            notice, self.by_pmid.get(notice.original_pmid)
+        ):
+            self.by_pmid[notice.original_pmid] = notice
+
+    def lookup(self, doi: str = "", pmid: str = "") -> RetractionNotice | None:
+        """Match by DOI first, then by PMID."""
+        if doi and doi.lower() in self.by_doi:
+            return self.by_doi[doi.lower()]
+        if pmid and pmid in self.by_pmid:
+            return self.by_pmid[pmid]
+        return None
+
+    def __len__(self) -> int:
+        return len(self.by_doi.keys() | {f"pmid:{p}" for p in self.by_pmid})
