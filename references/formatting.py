@@ -1,5 +1,7 @@
 """AMA 11th edition and Vancouver (ICMJE/NLM) reference formatting."""
 
+import datetime
+
 from django.utils.html import escape
 
 from references.records import Author
@@ -47,60 +49,145 @@ def _short_range(pages: str) -> str:
     return f"{first}-{last[i:]}"
 
 
+def _edition(ref) -> str:
+    edition = (ref.edition or "").strip()
+    if not edition or edition == "1":
+        return ""
+    if edition.isdigit():
+        n = int(edition)
+        suffix = (
+            "th"
+            if 10 <= n % 100 <= 20
+            else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        )
+        return f"{n}{suffix} ed."
+    return _sentence(edition)
+
+
+def _long_date(day) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _publisher(ref, style: str) -> str:
+    if style == "vancouver" and ref.publisher_place and ref.publisher:
+        return f"{ref.publisher_place}: {ref.publisher}"
+    return ref.publisher or ""
+
+
+def _journal(ref, style: str) -> list[tuple[str, bool]]:
+    journal = ref.journal_abbrev or ref.container_title
+    pages = ref.pages.replace("--", "-").replace("\u2013", "-")
+    if style == "vancouver":
+        pages = _short_range(pages)
+    date = str(ref.year or "")
+    if style == "vancouver" and ref.month:
+        date += f" {MONTHS[ref.month - 1]}"
+        if ref.day:
+            date += f" {ref.day}"
+    where = f" {date}"
+    if ref.volume:
+        where += f";{ref.volume}"
+        if ref.issue:
+            where += f"({ref.issue})"
+    if pages:
+        where += f":{pages}"
+    return [(" ", False), (_sentence(journal), style == "ama"), (where + ".", False)]
+
+
+def _book(ref, style: str) -> list[tuple[str, bool]]:
+    pieces = []
+    if ref.kind == "chapter":
+        editors = [Author.from_dict(e) for e in ref.editors or []]
+        names = ", ".join(
+            e.literal or " ".join(p for p in (e.family, e.initials()) if p)
+            for e in editors
+        )
+        if names:
+            if style == "ama":
+                label = "eds" if len(editors) > 1 else "ed"
+            else:
+                label = "editors" if len(editors) > 1 else "editor"
+            pieces.append((f" In: {names}, {label}.", False))
+        else:
+            pieces.append((" In:", False))
+        pieces.append((" " + _sentence(ref.container_title), style == "ama"))
+    edition = _edition(ref)
+    if edition:
+        pieces.append((f" {edition}", False))
+    publisher = _publisher(ref, style)
+    year = str(ref.year or "")
+    pages = ref.pages.replace("--", "-").replace("\u2013", "-")
+    if ref.kind == "chapter" and pages and style == "ama":
+        pieces.append((f" {publisher}; {year}:{pages}.", False))
+    else:
+        tail = "; ".join(p for p in (publisher, year) if p)
+        if tail:
+            pieces.append((f" {tail}.", False))
+        if ref.kind == "chapter" and pages:
+            pieces.append((f" p. {_short_range(pages)}.", False))
+    return pieces
+
+
+def _online(ref, style: str) -> list[tuple[str, bool]]:
+    """Web pages, guidelines and reports."""
+    pieces = []
+    if style == "ama":
+        if ref.kind == "web_page":
+            if ref.container_title:
+                pieces.append((" " + _sentence(ref.container_title), False))
+            if ref.year and ref.month and ref.day:
+                published = _long_date(datetime.date(ref.year, ref.month, ref.day))
+                pieces.append((f" Published {published}.", False))
+            elif ref.year:
+                pieces.append((f" Published {ref.year}.", False))
+        else:
+            tail = "; ".join(str(p) for p in (ref.publisher, ref.year) if p)
+            if tail:
+                pieces.append((f" {tail}.", False))
+        return pieces
+    if ref.url:
+        pieces[-1:] = []
+        pieces.append((" [Internet].", False))
+    publisher = _publisher(ref, style) or ref.container_title
+    tail = "; ".join(str(p) for p in (publisher, ref.year) if p)
+    cited = ""
+    if ref.url and ref.accessed:
+        cited = (
+            f" [cited {ref.accessed.year} {MONTHS[ref.accessed.month - 1]} "
+            f"{ref.accessed.day}]"
+        )
+    if tail or cited:
+        pieces.append((f" {tail}{cited}.".replace(" .", ".").replace("  ", " "), False))
+    return pieces
+
+
 def _parts(ref, style: str) -> list[tuple[str, bool]]:
     """The citation as (text, italic) pieces."""
     pieces = []
     authors = _authors(ref, style)
     if authors:
         pieces.append((_sentence(authors) + " ", False))
-    pieces.append((_sentence(ref.title), False))
-    journal = ref.journal_abbrev or ref.container_title
-    pages = ref.pages.replace("--", "-").replace("\u2013", "-")
-    if style == "vancouver":
-        pages = _short_range(pages)
+    book_title = ref.kind == "book" and style == "ama"
+    pieces.append((_sentence(ref.title), book_title))
     if ref.kind == "journal_article":
-        pieces.append((" ", False))
-        pieces.append((_sentence(journal), style == "ama"))
-        date = str(ref.year or "")
-        if style == "vancouver" and ref.month:
-            date += f" {MONTHS[ref.month - 1]}"
-            if ref.day:
-                date += f" {ref.day}"
-        where = f" {date}"
-        if ref.volume:
-            where += f";{ref.volume}"
-            if ref.issue:
-                where += f"({ref.issue})"
-        if pages:
-            where += f":{pages}"
-        pieces.append((where + ".", False))
+        pieces += _journal(ref, style)
+    elif ref.kind in {"book", "chapter"}:
+        pieces += _book(ref, style)
     else:
-        if ref.container_title and ref.kind == "web_page":
-            pieces.append((" " + _sentence(ref.container_title), False))
-        publisher = ref.publisher
-        if style == "vancouver" and ref.publisher_place and publisher:
-            publisher = f"{ref.publisher_place}: {publisher}"
-        tail = "; ".join(str(p) for p in (publisher, ref.year) if p)
-        if tail:
-            pieces.append((f" {tail}.", False))
+        if style == "vancouver" and ref.url:
+            pieces[-1] = (ref.title.strip().rstrip("."), False)
+        pieces += _online(ref, style)
     if ref.doi:
         pieces.append(
             (f" doi:{ref.doi}" if style == "ama" else f" doi: {ref.doi}", False)
         )
     elif ref.url:
-        if ref.accessed:
-            accessed = ref.accessed
-            if style == "ama":
-                pieces.append(
-                    (f" Accessed {accessed:%B} {accessed.day}, {accessed.year}.", False)
-                )
-            else:
-                pieces.append(
-                    (f" [cited {accessed.year} {accessed:%b} {accessed.day}].", False)
-                )
-        pieces.append(
-            (f" {ref.url}" if style == "ama" else f" Available from: {ref.url}", False)
-        )
+        if style == "ama":
+            if ref.accessed:
+                pieces.append((f" Accessed {_long_date(ref.accessed)}.", False))
+            pieces.append((f" {ref.url}", False))
+        else:
+            pieces.append((f" Available from: {ref.url}", False))
     return pieces
 
 
