@@ -169,7 +169,7 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def parse_bibtex(text: str) -> list[ReferenceData]:
-    starts = [m.start() for m in re.finditer(r"^\s*@\w+\s*\{", text, re.M)]
+    starts = [m.start() for m in re.finditer(r"^[ \t]*@\w+[ \t]*\{", text, re.M)]
     library = bibtexparser.parse_string(text)
     if library.failed_blocks:
         block = library.failed_blocks[0]
