@@ -272,6 +272,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["editorial/admin.css"]}
+        js = ["editorial/seo-counter.js"]
 
     actions = [
         "submit_for_review",
