@@ -140,7 +140,12 @@ class ArticleForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         base = cleaned.get("base_version")
-        if base is not None and base != current.edit_version:
+        if base is None:
+            raise forms.ValidationError(
+                _("This form is missing its version; reload the page and try again."),
+                code="no_version",
+            )
+        if base != current.edit_version:
             self.conflict = current
             # The re-shown form carries the new version: saving it again is a
             # deliberate overwrite by someone who has now seen their changes.
@@ -285,7 +290,19 @@ class ArticleAdmin(admin.ModelAdmin):
         "cancel_schedule",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "change_note"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "summary",
+                    "body",
+                    "change_note",
+                    "base_version",
+                ]
+            },
+        ),
         (_("Bylines and topics"), {"fields": ["authors", "topics", "references"]}),
         (
             _("Search and social"),

@@ -165,6 +165,7 @@ def test_editing_live_article_drafts_an_update(login, live_article, writer):
             "medical_audience": "patient",
             "authors": [writer.contributor.pk],
             "references": [r.pk for r in live_article.references.all()],
+            "base_version": live_article.edit_version,
             "_save": "Save",
         },
     )
