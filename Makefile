@@ -29,7 +29,10 @@ run: export DJANGO_DEBUG ?= 1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@echo "Scheduled go-lives and withdrawals run every 60 s (publish_scheduled --loop 60)."
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Press Ctrl-C to stop."
+	@$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 static: $(VENV)/.installed

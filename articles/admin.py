@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -25,6 +25,7 @@ from articles.models import (
 )
 from articles.preflight import checklist
 from articles.workflow import WorkflowError, cancel_schedule, schedule_unpublish
+from references.models import Reference
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -110,6 +111,35 @@ class ScheduledFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.scheduled()
+        return queryset
+
+
+def _cites_retracted(revision_field: str):
+    """An Exists() for 'the revision in `revision_field` cites a retracted source'."""
+    through = Revision.cited_references.through
+    return Exists(
+        through.objects.filter(
+            revision=OuterRef(revision_field),
+            reference__retraction_status=Reference.Retraction.RETRACTED,
+        )
+    )
+
+
+class RetractionFilter(admin.SimpleListFilter):
+    title = _("sources")
+    parameter_name = "sources"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("urgent", _("Live and citing a retracted source (urgent)")),
+            ("retracted", _("Working copy cites a retracted source")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "urgent":
+            return queryset.live().filter(_cites_retracted("live_revision"))
+        if self.value() == "retracted":
+            return queryset.filter(_cites_retracted("current_revision"))
         return queryset
 
 
@@ -267,6 +297,7 @@ class ArticleAdmin(admin.ModelAdmin):
         LiveFilter,
         ReviewDueFilter,
         ScheduledFilter,
+        RetractionFilter,
         "topics",
     ]
     search_fields = ["title", "slug", "summary"]
@@ -346,6 +377,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .annotate(
                 latest_reviewer=Subquery(latest_reviewer.values("reviewer_name")[:1]),
                 latest_decision=Subquery(latest_reviewer.values("decision")[:1]),
+                live_cites_retracted=_cites_retracted("live_revision"),
             )
         )
         user = request.user
@@ -437,6 +469,10 @@ class ArticleAdmin(admin.ModelAdmin):
         label = obj.get_status_display()
         if obj.has_unpublished_changes:
             label = _("%(status)s (live version online)") % {"status": label}
+        if getattr(obj, "live_cites_retracted", False):
+            label = _("%(status)s; URGENT: live page cites a retracted source") % {
+                "status": label
+            }
         return label
 
     @admin.display(description=_("authors"))

@@ -223,7 +223,7 @@ def preview_links(model_admin, request, object_id):
 
 def decisions_chart(weeks: list[tuple[datetime.date, int, int]]) -> dict:
     """Geometry for a small stacked bar chart drawn as server-side SVG."""
-    width, height, gap = 24, 80, 6
+    width, height, gap = 16, 80, 6
     top = max((a + c for _, a, c in weeks), default=0) or 1
     bars = []
     for index, (week, approved, changes) in enumerate(weeks):
@@ -234,6 +234,8 @@ def decisions_chart(weeks: list[tuple[datetime.date, int, int]]) -> dict:
             {
                 "x": x,
                 "week": week,
+                # Label every fourth week and the current one, so labels fit.
+                "labelled": index % 4 == 0 or index == len(weeks) - 1,
                 "approved": approved,
                 "changes": changes,
                 "approved_y": height - approved_h,
@@ -246,6 +248,7 @@ def decisions_chart(weeks: list[tuple[datetime.date, int, int]]) -> dict:
         "bars": bars,
         "width": max(len(weeks) * (width + gap), 1),
         "height": height + 16,
+        "baseline": height + 0.5,
         "bar_width": width,
         "max": top,
     }
@@ -325,7 +328,9 @@ def dashboard(model_admin, request):
         else:
             changes += row["n"]
         weeks[week] = (approved, changes)
-    chart = decisions_chart([(w, a, c) for w, (a, c) in sorted(weeks.items())])
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    last_12 = [this_monday - datetime.timedelta(weeks=n) for n in range(11, -1, -1)]
+    chart = decisions_chart([(w, *weeks.get(w, (0, 0))) for w in last_12])
     return TemplateResponse(
         request,
         "admin/articles/dashboard.html",

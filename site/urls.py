@@ -6,6 +6,10 @@ from django.urls import include, path
 from articles import preview_views, views
 from articles.sitemaps import SITEMAPS
 
+admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
+admin.site.site_title = f"{settings.HEALTH_SITE['NAME']} editorial"
+admin.site.index_title = "Write, review and publish"
+
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
 

@@ -1,10 +1,20 @@
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from articles.models import Article, Contributor, Topic
+from articles.roles import ensure_groups
 from references.models import Reference
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at production strength costs most of a second per user; tests
+    create many. Logins still go through Django's real hashing code."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 NAJMABADI = {
     "citation_key": "najmabadi2021",
@@ -41,18 +51,19 @@ META = (
 
 
 def make_user(username: str, group: str | None = None, **contributor) -> User:
+    if group and not Group.objects.filter(name=group).exists():
+        ensure_groups(django_apps)  # a transactional test flushed them
     user = User.objects.create_user(
         username, f"{username}@example.org", PASSWORD, is_staff=True
     )
     if group:
         user.groups.add(Group.objects.get(name=group))
-    if contributor is not None:
-        Contributor.objects.create(
-            user=user,
-            display_name=contributor.pop("display_name", username.title()),
-            slug=username,
-            **contributor,
-        )
+    Contributor.objects.create(
+        user=user,
+        display_name=contributor.pop("display_name", username.title()),
+        slug=username,
+        **contributor,
+    )
     return user
 
 

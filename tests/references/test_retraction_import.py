@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles.models import Article
 from articles.workflow import WorkflowError
@@ -127,3 +128,34 @@ def test_command_shows_progress_on_thousands_of_rows(tmp_path, reference):
     call_command("import_retractions", path, stdout=out, stderr=err)
     assert "3000 notice rows read" in out.getvalue()
     assert "Reading" in err.getvalue() and "100%" in err.getvalue()
+
+
+def test_admin_lists_live_articles_citing_a_retracted_source_as_urgent(
+    client, live_article, editor, reference, retraction_csv
+):
+    """After the import, the article list and the dashboard flag the live page."""
+    call_command(
+        "import_retractions", retraction_csv, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    client.force_login(editor)
+    changelist = reverse("admin:articles_article_changelist")
+    urgent = client.get(changelist, {"sources": "urgent"})
+    assert list(urgent.context["cl"].result_list) == [live_article]
+    assert "URGENT: live page cites a retracted source" in urgent.text
+    assert (
+        client.get(changelist, {"live": "no", "sources": "urgent"})
+        .context["cl"]
+        .result_count
+        == 0
+    )
+    dashboard = client.get(reverse("admin:articles_article_dashboard"))
+    assert live_article in dashboard.context["retracted"]
+
+
+def test_no_urgent_flag_before_a_retraction(client, live_article, editor):
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:articles_article_changelist"), {"sources": "urgent"}
+    )
+    assert response.context["cl"].result_count == 0
+    assert "URGENT" not in response.text

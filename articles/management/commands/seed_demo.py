@@ -7,12 +7,14 @@ is missing.
 import datetime
 import os
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
 from articles.models import Article, Contributor, Topic
+from articles.roles import ensure_groups
 from references.models import Reference
 
 DEFAULT_PASSWORD = "review-demo-2026"
@@ -264,6 +266,11 @@ CHANGES_COMMENT = (
     "statement needs a verifiable reference too."
 )
 
+DISCLOSURES = (
+    "The author and the medical reviewer declare no conflicts of interest. "
+    "This article has no sponsor, and Reviewed Health takes no advertising."
+)
+
 
 class Command(BaseCommand):
     help = "Create demo users, contributors, topics, references and articles."
@@ -273,10 +280,15 @@ class Command(BaseCommand):
         # Demo transitions would email the demo users; keep the console quiet.
         with (
             override_settings(
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+                MAILERS={
+                    "default": {
+                        "BACKEND": "django.core.mail.backends.dummy.EmailBackend"
+                    }
+                }
             ),
             transaction.atomic(),
         ):
+            ensure_groups(django_apps)
             users = self._users(password)
             topics = self._topics()
             self._references()
@@ -347,6 +359,7 @@ class Command(BaseCommand):
             summary=summary,
             body=body,
             meta_description=meta,
+            disclosures=DISCLOSURES,
             created_by=writer,
         )
         article.authors.add(writer.contributor)

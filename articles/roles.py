@@ -1,0 +1,74 @@
+"""The editorial roles: Writers, Medical reviewers and Editors.
+
+The data migration creates them; `ensure_groups()` restores them (for demo
+content and tests that start from an empty database).
+"""
+
+from django.contrib.auth.management import create_permissions
+
+GROUPS = {
+    "Writers": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.view_topic",
+        "articles.view_contributor",
+        "articles.view_revision",
+        "articles.view_review",
+        "references.add_reference",
+        "references.change_reference",
+        "references.view_reference",
+    ],
+    "Medical reviewers": [
+        "articles.view_article",
+        "articles.review_article",
+        "articles.view_topic",
+        "articles.view_contributor",
+        "articles.view_revision",
+        "articles.view_review",
+        "articles.view_auditentry",
+        "references.view_reference",
+        "references.change_reference",
+    ],
+    "Editors": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.publish_article",
+        "articles.add_topic",
+        "articles.change_topic",
+        "articles.view_topic",
+        "articles.add_contributor",
+        "articles.change_contributor",
+        "articles.view_contributor",
+        "articles.view_revision",
+        "articles.view_review",
+        "articles.view_auditentry",
+        "references.add_reference",
+        "references.change_reference",
+        "references.view_reference",
+    ],
+}
+
+
+def ensure_groups(apps) -> None:
+    """Create the groups and give them exactly their permissions."""
+    # Permissions are normally created after migrate; make sure they exist.
+    for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,116 @@
+"""Playwright (sync API) driving Debian's chromium against pytest-django's live server.
+
+Browser tests are skipped when chromium is missing, unless REQUIRE_BROWSER=1
+(set by .ci/run), where a missing browser is a failure.
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DEMO_PASSWORD = "review-demo-2026"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is not installed: apt-get install -y chromium")
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_server):
+    # Depends on site_server so the browser hangs up before the server stops.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+class LiveServer:
+    def __init__(self, url: str):
+        self.url = url
+
+
+@pytest.fixture
+def site_server(transactional_db):
+    """A live server whose /static/ comes from STATIC_ROOT, hashed names included.
+
+    pytest-django's own serves /static/ through the staticfiles finders, which
+    do not know the hashed names that whitenoise's manifest storage produces.
+    """
+    shared = {}
+    for connection in connections.all():
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            connection.inc_thread_sharing()
+            shared[connection.alias] = connection
+    thread = LiveServerThread("localhost", _StaticFilesHandler, shared, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield LiveServer(f"http://localhost:{thread.port}")
+    thread.terminate()
+    # Request threads are daemons the server does not wait for; let them close
+    # their (shared) connections before the sharing ends.
+    for worker in threading.enumerate():
+        if "process_request_thread" in worker.name:
+            worker.join(timeout=5)
+    for connection in shared.values():
+        connection.dec_thread_sharing()
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo content, as `make run` shows it."""
+    settings.DEBUG = False
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+
+
+def login(page, site_server, username):
+    page.goto(f"{site_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site_server.url}/admin/")
+
+
+def logout(page, site_server):
+    page.context.clear_cookies()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
