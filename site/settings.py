@@ -113,14 +113,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is the optional shared cache across app servers.
+# Redis is the optional shared cache across app servers: login throttling
+# counts and cached sessions then hold across every server.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "health"),
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Failed logins per username and per address before log-in pauses (see
+# articles/login_throttle.py).
+LOGIN_THROTTLE = {"USER_LIMIT": 5, "ADDRESS_LIMIT": 30, "WINDOW_SECONDS": 15 * 60}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -4,11 +4,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import preview_views, views
+from articles.login_throttle import ThrottledLoginForm
 from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
 admin.site.site_title = f"{settings.HEALTH_SITE['NAME']} editorial"
 admin.site.index_title = "Write, review and publish"
+admin.site.login_form = ThrottledLoginForm
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"

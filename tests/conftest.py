@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
@@ -14,6 +15,14 @@ def fast_password_hashing(settings):
     """PBKDF2 at production strength costs most of a second per user; tests
     create many. Logins still go through Django's real hashing code."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Login-failure counts must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 NAJMABADI = {
