@@ -94,9 +94,10 @@ def apply_import(
     """Create the planned references in one transaction, in batches."""
     taken = set(Reference.objects.values_list("citation_key", flat=True))
     references = []
+    last_suffix: dict[str, int] = {}
     for record in plan.new:
         key = make_citation_key(
-            record.authors, record.year, record.title, taken.__contains__
+            record.authors, record.year, record.title, taken.__contains__, last_suffix
         )
         taken.add(key)
         references.append(to_model(record, key))

@@ -108,9 +108,19 @@ def _ascii_word(text: str) -> str:
 
 
 def make_citation_key(
-    authors: list, year: int | None, title: str, taken: Callable[[str], bool]
+    authors: list,
+    year: int | None,
+    title: str,
+    taken: Callable[[str], bool],
+    last_suffix: dict[str, int] | None = None,
 ) -> str:
-    """A key like najmabadi2021, with a, b, … appended when it is taken."""
+    """A key like najmabadi2021, with a, b, … appended when it is taken.
+
+    A bulk import passes the same `last_suffix` dict for every record, so the
+    search for a free suffix resumes where the previous one for that stem ended
+    (keys are only ever added, so every suffix below it is still taken). Without
+    it, 400 records by authors called Smith in one year would cost 80,000 probes.
+    """
     first = Author.from_dict(authors[0]) if authors else None
     if first and first.literal:
         stem = _ascii_word(first.literal.split()[0])
@@ -120,10 +130,13 @@ def make_citation_key(
         words = [w for w in re.split(r"\W+", title or "") if _ascii_word(w)]
         stem = _ascii_word(words[0]) if words else ""
     base = (stem or "ref") + (str(year) if year else "nd")
-    key, suffix = base, 0
+    suffix = last_suffix.get(base, 0) if last_suffix is not None else 0
+    key = base + _suffix(suffix)
     while taken(key):
         suffix += 1
         key = base + _suffix(suffix)
+    if last_suffix is not None:
+        last_suffix[base] = suffix
     return key
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.workflow import WorkflowError
 from references.models import Reference
+from references.records import make_citation_key
 from tests.conftest import create_article
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
@@ -85,6 +86,21 @@ def test_citation_key_generated_and_unique(db):
         "najmabadi2021",
         "najmabadi2021a",
     )
+
+
+def test_bulk_keys_resume_the_suffix_search_and_fill_no_gap_twice():
+    """With a shared memo, keys come out exactly as one-by-one generation would."""
+    authors = [{"family": "Smith", "given": "J"}]
+    taken = {"smith2020", "smith2020b"}  # a gap at "a"
+    memo: dict[str, int] = {}
+    keys = []
+    for _ in range(30):
+        key = make_citation_key(authors, 2020, "T", taken.__contains__, memo)
+        taken.add(key)
+        keys.append(key)
+    assert keys[:3] == ["smith2020a", "smith2020c", "smith2020d"]
+    assert keys[-1] == "smith2020ae"  # after z comes aa
+    assert len(set(keys)) == 30
 
 
 def test_group_author_key(db):
