@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -22,10 +22,10 @@ from articles.models import (
     Review,
     Revision,
     Topic,
+    cites_retracted,
 )
 from articles.preflight import checklist
 from articles.workflow import WorkflowError, cancel_schedule, schedule_unpublish
-from references.models import Reference
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -114,17 +114,6 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _cites_retracted(revision_field: str):
-    """An Exists() for 'the revision in `revision_field` cites a retracted source'."""
-    through = Revision.cited_references.through
-    return Exists(
-        through.objects.filter(
-            revision=OuterRef(revision_field),
-            reference__retraction_status=Reference.Retraction.RETRACTED,
-        )
-    )
-
-
 class RetractionFilter(admin.SimpleListFilter):
     title = _("sources")
     parameter_name = "sources"
@@ -137,9 +126,9 @@ class RetractionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "urgent":
-            return queryset.live().filter(_cites_retracted("live_revision"))
+            return queryset.live().citing_retracted()
         if self.value() == "retracted":
-            return queryset.filter(_cites_retracted("current_revision"))
+            return queryset.citing_retracted("current_revision")
         return queryset
 
 
@@ -377,7 +366,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .annotate(
                 latest_reviewer=Subquery(latest_reviewer.values("reviewer_name")[:1]),
                 latest_decision=Subquery(latest_reviewer.values("decision")[:1]),
-                live_cites_retracted=_cites_retracted("live_revision"),
+                live_cites_retracted=cites_retracted(),
             )
         )
         user = request.user

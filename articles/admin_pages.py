@@ -275,11 +275,7 @@ def dashboard(model_admin, request):
     due_soon = list(
         articles.review_due_within(30, today).order_by("next_review_due")[:20]
     )
-    retracted = list(
-        articles.live()
-        .filter(live_revision__cited_references__retraction_status="retraction")
-        .distinct()[:20]
-    )
+    retracted = list(articles.live().citing_retracted()[:20])
     late_schedules = list(
         articles.filter(publish_at__lt=timezone.now() - datetime.timedelta(minutes=5))[
             :20

@@ -57,8 +57,9 @@ def record_failure(username: str, request) -> None:
 
 
 def is_locked(username: str, request) -> bool:
-    counts = cache.get_many([key for key, _ in _keys(username, request)])
-    return any(counts.get(key, 0) >= limit for key, limit in _keys(username, request))
+    keys = _keys(username, request)
+    counts = cache.get_many([key for key, _ in keys])
+    return any(counts.get(key, 0) >= limit for key, limit in keys)
 
 
 def clear(username: str) -> None:

@@ -97,6 +97,16 @@ class Contributor(models.Model):
         return bool(self.credentials.strip())
 
 
+def cites_retracted(revision_field: str = "live_revision") -> models.Exists:
+    """True where the revision named by `revision_field` cites a retracted source."""
+    return models.Exists(
+        Revision.cited_references.through.objects.filter(
+            revision=models.OuterRef(revision_field),
+            reference__retraction_status="retraction",
+        )
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self) -> "ArticleQuerySet":
         """Articles readers can see: those with an approved revision online."""
@@ -116,6 +126,10 @@ class ArticleQuerySet(models.QuerySet):
             next_review_due__gte=today,
             next_review_due__lte=today + datetime.timedelta(days=days),
         )
+
+    def citing_retracted(self, revision_field="live_revision") -> "ArticleQuerySet":
+        """Articles whose live (or other named) revision cites a retracted source."""
+        return self.filter(cites_retracted(revision_field))
 
     def scheduled(self) -> "ArticleQuerySet":
         """Articles with a go-live or a withdrawal waiting for its time."""
