@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		echo $$candidate; break; fi; done)
 
-.PHONY: run test lint venv install static clean
+.PHONY: run test screenshots lint venv install static clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -25,14 +25,17 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 venv install: $(VENV)/.installed
 
+# Absolute links (canonical URLs, feeds, emails) follow the port served.
 run: export DJANGO_DEBUG ?= 1
+run: export HEALTH_SITE_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Scheduled go-lives and withdrawals run every 60 s (publish_scheduled --loop 60)."
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Press Ctrl-C to stop."
+	@echo "Background tasks run in a worker (db_worker); scheduled go-lives and withdrawals every 60 s (publish_scheduled --loop 60)."
+	@echo "Serving on $(HEALTH_SITE_BASE_URL)/ (admin: $(HEALTH_SITE_BASE_URL)/admin/). Press Ctrl-C to stop."
 	@$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 static: $(VENV)/.installed
@@ -46,5 +49,11 @@ test: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest
 
+# Refresh the README's screenshots in docs/screenshots/ (tests write theirs
+# to the ignored test-results/screenshots/ otherwise).
+screenshots: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
+screenshots: $(VENV)/.installed static
+	UPDATE_SCREENSHOTS=1 REQUIRE_BROWSER=1 $(VENV)/bin/pytest tests/browser
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache

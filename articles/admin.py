@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -25,6 +26,7 @@ from articles.models import (
     cites_retracted,
 )
 from articles.preflight import checklist
+from articles.roles import sees_every_article
 from articles.workflow import WorkflowError, cancel_schedule, schedule_unpublish
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -37,13 +39,43 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class StaffUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class ContributorForm(forms.ModelForm):
+    # A plain choice of staff accounts: the admin's user autocomplete would
+    # need editors to be allowed to browse every user account.
+    user = StaffUserChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        required=False,
+        label=_("user account"),
+        help_text=_("The staff account this profile belongs to, if any."),
+    )
+
+    class Meta:
+        model = Contributor
+        fields = [
+            "user",
+            "display_name",
+            "slug",
+            "credentials",
+            "specialty",
+            "registration",
+            "bio",
+            "photo",
+        ]
+
+
 @admin.register(Contributor)
 class ContributorAdmin(admin.ModelAdmin):
+    form = ContributorForm
     list_display = ["display_name", "credentials", "specialty", "user"]
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["display_name"]}
     search_fields = ["display_name", "credentials", "specialty"]
-    autocomplete_fields = ["user"]
 
 
 class AwaitingMyReviewFilter(admin.SimpleListFilter):
@@ -219,6 +251,7 @@ class DecisionForm(forms.Form):
         label=_("Comment to the authors"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         required=False,
+        max_length=10_000,
     )
     full_review = forms.BooleanField(
         label=_("Full clinical review of the whole page"),
@@ -232,6 +265,7 @@ class ChangesForm(forms.Form):
     comment = forms.CharField(
         label=_("What needs to change"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        max_length=10_000,
     )
 
 
@@ -239,6 +273,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason, shown to readers"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        max_length=2000,
     )
 
 
@@ -264,6 +299,7 @@ class ScheduleWithdrawalForm(ScheduleForm):
     reason = forms.CharField(
         label=_("Reason, shown to readers"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        max_length=2000,
     )
 
 
@@ -369,12 +405,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 live_cites_retracted=cites_retracted(),
             )
         )
-        user = request.user
-        if user.has_perm("articles.review_article") or user.has_perm(
-            "articles.publish_article"
-        ):
+        if sees_every_article(request.user):
             return queryset
-        return queryset.editable_by(user)
+        return queryset.editable_by(request.user)
 
     # Permissions ----------------------------------------------------------
 
@@ -829,6 +862,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    #: The lookup from this model to its article, for scoping writers.
+    article_lookup = "article"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_every_article(request.user):
+            return queryset
+        mine = Article.objects.editable_by(request.user).values("pk")
+        return queryset.filter(**{f"{self.article_lookup}__in": mine})
+
     def has_add_permission(self, request):
         return False
 
@@ -858,6 +901,7 @@ class ReviewAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["decision", "full_review"]
     list_select_related = ["revision"]
+    article_lookup = "revision__article"
 
 
 @admin.register(AuditEntry)

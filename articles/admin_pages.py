@@ -8,7 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import TruncWeek
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from articles.diffs import compare
 from articles.models import Article, AuditEntry, PreviewLink, Review
+from articles.roles import sees_every_article
 from articles.workflow import WorkflowError, restore
 
 Status = Article.Status
@@ -159,22 +165,18 @@ def restore_view(model_admin, request, object_id, number):
     )
 
 
-def _may_share(user) -> bool:
-    return user.has_perm("articles.review_article") or user.has_perm(
-        "articles.publish_article"
-    )
-
-
 def preview_links(model_admin, request, object_id):
     """List, create and revoke shareable preview links (editors and reviewers)."""
     article = _article(model_admin, request, object_id)
-    if not _may_share(request.user):
+    if not sees_every_article(request.user):
         raise PermissionDenied
     if request.method == "POST":
         if "revoke" in request.POST:
-            link = get_object_or_404(
-                PreviewLink, pk=request.POST["revoke"], revision__article=article
-            )
+            try:
+                pk = int(request.POST["revoke"])
+            except ValueError:
+                return HttpResponseBadRequest(_("That is not a preview link."))
+            link = get_object_or_404(PreviewLink, pk=pk, revision__article=article)
             if link.revoked_at is None:
                 link.revoked_at = timezone.now()
                 link.revoked_by = request.user

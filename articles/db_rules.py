@@ -5,8 +5,8 @@ triggers when a migration rebuilds the table.
 
 - The live pointer may only name an approval of this article whose hash
   matches the live revision.
-- An approval may not name an author of the article, or the author of the
-  revision, as its reviewer, and must carry the revision's content hash.
+- An approval may not name an author of the article, a byline of the
+  revision or its creator as its reviewer, and carries the revision hash.
 - Revisions, reviews and audit entries are never updated.
 """
 
@@ -32,6 +32,10 @@ APPROVAL_BY_AUTHOR = """
         JOIN articles_article_authors aa ON aa.article_id = v.article_id
         JOIN articles_contributor c ON c.id = aa.contributor_id
         WHERE v.id = NEW.revision_id AND c.user_id = NEW.reviewer_id
+    ) OR EXISTS (
+        SELECT 1 FROM articles_revision_authors ra
+        JOIN articles_contributor c ON c.id = ra.contributor_id
+        WHERE ra.revision_id = NEW.revision_id AND c.user_id = NEW.reviewer_id
     )
 """
 

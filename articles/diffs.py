@@ -13,13 +13,17 @@ TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 DIFF_FIELDS = [
     ("title", "Title"),
+    ("byline_text", "Authors"),
+    ("topic_text", "Topics"),
     ("summary", "Summary"),
     ("body", "Body"),
     ("seo_title", "SEO title"),
     ("meta_description", "Meta description"),
+    ("social_image", "Social image"),
     ("social_image_alt", "Social image alt text"),
     ("medical_audience", "Medical audience"),
     ("disclosures", "Disclosures"),
+    ("review_interval_months", "Review interval (months)"),
 ]
 
 
@@ -64,6 +68,10 @@ def word_diff(old: str, new: str) -> tuple[SafeString, int, int]:
     return mark_safe("".join(parts)), inserted, deleted
 
 
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
 def reference_lines(cited: list[dict]) -> str:
     return "\n".join(f"[{ref['number']}] {ref['text']}" for ref in cited or [])
 
@@ -79,8 +87,8 @@ def compare(old, new, include_references: bool = True) -> list[FieldDiff]:
             before = reference_lines(old.cited) if old else ""
             after = reference_lines(new.cited)
         else:
-            before = getattr(old, name, "") if old else ""
-            after = getattr(new, name, "")
+            before = _text(getattr(old, name, "")) if old else ""
+            after = _text(getattr(new, name, ""))
         html, inserted, deleted = word_diff(before, after)
         diffs.append(
             FieldDiff(

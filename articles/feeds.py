@@ -1,23 +1,36 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from articles.absolute_urls import absolute
 from articles.models import Article
 
 
 class LatestArticlesFeed(Feed):
-    """RSS feed of live articles, newest first."""
+    """RSS feed of live articles, newest first.
+
+    Every link is absolute from the site's base URL (Django would otherwise
+    take the domain from the request's Host header).
+    """
 
     title = settings.HEALTH_SITE["NAME"]
-    link = reverse_lazy("articles:home")
     description = "Medically reviewed health articles."
+    url_name = "articles:feed"
+
+    def link(self):
+        return absolute(reverse("articles:home"))
+
+    def feed_url(self):
+        return absolute(reverse(self.url_name))
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
 
     def items(self):
         return (
             Article.objects.live()
             .select_related("live_revision")
-            .prefetch_related("authors")
             .order_by("-last_published_at")[:30]
         )
 
@@ -34,9 +47,10 @@ class LatestArticlesFeed(Feed):
         return item.last_published_at
 
     def item_author_name(self, item):
-        return ", ".join(a.byline for a in item.authors.all())
+        return "; ".join(a["label"] for a in item.live_revision.authors_shown)
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
+    url_name = "articles:feed_atom"
     subtitle = LatestArticlesFeed.description

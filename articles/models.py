@@ -4,11 +4,16 @@ import json
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
+
+from articles.images import SanitizedImageField
+from articles.limits import validate_body
+from articles.text import normalize_single_line
 
 DEFAULT_REVIEW_INTERVAL_MONTHS = 36
 
@@ -43,6 +48,10 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        normalize_single_line(self, ["name"])
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", args=[self.slug])
 
@@ -72,8 +81,10 @@ class Contributor(models.Model):
         blank=True,
         help_text=_("e.g. GMC 1234567 or NPI 1234567890."),
     )
-    bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="contributors/", blank=True)
+    bio = models.TextField(
+        _("biography"), blank=True, validators=[MaxLengthValidator(5000)]
+    )
+    photo = SanitizedImageField(_("photo"), upload_to="contributors/", blank=True)
 
     class Meta:
         ordering = ["display_name"]
@@ -83,8 +94,23 @@ class Contributor(models.Model):
     def __str__(self) -> str:
         return self.byline
 
+    def save(self, *args, **kwargs) -> None:
+        normalize_single_line(
+            self, ["display_name", "credentials", "specialty", "registration"]
+        )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("articles:contributor", args=[self.slug])
+
+    def as_byline(self) -> dict:
+        """The byline as a revision freezes it: what readers see of an author."""
+        return {
+            "id": self.pk,
+            "name": self.display_name,
+            "credentials": self.credentials,
+            "slug": self.slug,
+        }
 
     @property
     def byline(self) -> str:
@@ -189,10 +215,12 @@ class Article(models.Model):
         _("summary"),
         blank=True,
         help_text=_("The standfirst: one or two sentences under the title."),
+        validators=[MaxLengthValidator(1000)],
     )
     body = MarkdownxField(
         _("body"),
         blank=True,
+        validators=[validate_body],
         help_text=_(
             "Markdown. Cite sources as [@citationkey], [@doi:10.x/y] or "
             "[@pmid:12345678]; group them as [@a2020; @b2019]."
@@ -224,8 +252,11 @@ class Article(models.Model):
         _("meta description"),
         blank=True,
         help_text=_("120–160 characters; search engines show it under the title."),
+        validators=[MaxLengthValidator(500)],
     )
-    social_image = models.ImageField(_("social image"), upload_to="social/", blank=True)
+    social_image = SanitizedImageField(
+        _("social image"), upload_to="social/", blank=True
+    )
     social_image_alt = models.CharField(
         _("social image alt text"), max_length=300, blank=True
     )
@@ -239,6 +270,7 @@ class Article(models.Model):
         _("disclosures"),
         blank=True,
         help_text=_("Conflicts of interest and sponsorship, shown to readers."),
+        validators=[MaxLengthValidator(5000)],
     )
     review_interval_months = models.PositiveSmallIntegerField(
         _("review interval (months)"),
@@ -308,6 +340,14 @@ class Article(models.Model):
         help_text=_("Last full review plus the review interval."),
     )
     withdrawn_at = models.DateTimeField(null=True, editable=False)
+    withdrawn_revision = models.ForeignKey(
+        "Revision",
+        on_delete=models.RESTRICT,
+        null=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The revision that was live when the article was withdrawn."),
+    )
     withdrawal_reason = models.TextField(blank=True, editable=False)
     publish_at = models.DateTimeField(_("scheduled go-live"), null=True, editable=False)
     scheduled_approval = models.ForeignKey(
@@ -394,6 +434,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        normalize_single_line(self, SINGLE_LINE_FIELDS)
         # Only the publish and unpublish transitions may move the live pointer;
         # the database trigger backs this for queryset updates and raw SQL.
         stored = getattr(self, "_stored_live", (None, None))
@@ -421,25 +462,6 @@ class Article(models.Model):
         return instance
 
     # Review dates ------------------------------------------------------
-
-    @property
-    def effective_review_interval_months(self) -> int:
-        if self.review_interval_months:
-            return self.review_interval_months
-        intervals = [t.review_interval_months for t in self.topics.all()]
-        return min(intervals, default=DEFAULT_REVIEW_INTERVAL_MONTHS)
-
-    def compute_next_review_due(self) -> datetime.date | None:
-        if self.last_reviewed is None:
-            return None
-        return add_months(self.last_reviewed, self.effective_review_interval_months)
-
-    def refresh_next_review_due(self) -> None:
-        """Store the due date after the interval, topics or review date change."""
-        due = self.compute_next_review_due()
-        if due != self.next_review_due:
-            Article.objects.filter(pk=self.pk).update(next_review_due=due)
-            self.next_review_due = due
 
     def last_approved_revision(self) -> "Revision | None":
         """The most recently approved revision (the live one at the latest)."""
@@ -531,6 +553,9 @@ class Article(models.Model):
         unpublish(self, by=by, reason=reason)
 
 
+# Fields that are one line of text: line breaks in them become spaces on save.
+SINGLE_LINE_FIELDS = ("title", "seo_title", "social_image_alt")
+
 CONTENT_FIELDS = (
     "title",
     "summary",
@@ -545,7 +570,11 @@ CONTENT_FIELDS = (
 
 
 def compute_content_hash(content: dict, references: list[dict]) -> str:
-    """SHA-256 over a canonical JSON form of the content and its references."""
+    """SHA-256 over a canonical JSON form of the content and its references.
+
+    `content` holds everything readers see: the text fields, the bylines and
+    topics as frozen, and the review interval.
+    """
     canonical = json.dumps(
         {"content": content, "references": references},
         sort_keys=True,
@@ -571,6 +600,21 @@ class Revision(models.Model):
     social_image_alt = models.CharField(max_length=300, blank=True)
     medical_audience = models.CharField(max_length=20)
     disclosures = models.TextField(blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    bylines = models.JSONField(
+        _("authors as shown"),
+        default=list,
+        help_text=_("Names and credentials of the authors, frozen in byline order."),
+    )
+    topic_list = models.JSONField(
+        _("topics as shown"),
+        default=list,
+        help_text=_("Names and slugs of the topics, frozen."),
+    )
+    authors = models.ManyToManyField(
+        Contributor, related_name="revisions_authored", blank=True
+    )
+    topics = models.ManyToManyField(Topic, related_name="revisions", blank=True)
     body_html = models.TextField(_("rendered body"))
     toc = models.JSONField(_("table of contents"), default=list)
     cited = models.JSONField(
@@ -615,12 +659,35 @@ class Revision(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def content(self) -> dict:
-        return {name: getattr(self, name) for name in CONTENT_FIELDS}
-
-    @property
     def display_title(self) -> str:
         return self.seo_title or self.title
+
+    @property
+    def authors_shown(self) -> list[dict]:
+        """Each frozen byline as readers see it: a label and the profile's URL."""
+        return [
+            {
+                "label": ", ".join(filter(None, [b["name"], b["credentials"]])),
+                "url": reverse("articles:contributor", args=[b["slug"]]),
+            }
+            for b in self.bylines
+        ]
+
+    @property
+    def byline_text(self) -> str:
+        """The bylines as one line per author, for diffs."""
+        return "\n".join(author["label"] for author in self.authors_shown)
+
+    @property
+    def topic_text(self) -> str:
+        return "\n".join(t["name"] for t in self.topic_list)
+
+    def review_interval(self) -> int:
+        """Months between full reviews: its own, else the shortest of its topics."""
+        if self.review_interval_months:
+            return self.review_interval_months
+        intervals = self.topics.values_list("review_interval_months", flat=True)
+        return min(intervals, default=DEFAULT_REVIEW_INTERVAL_MONTHS)
 
 
 class Review(models.Model):

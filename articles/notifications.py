@@ -1,19 +1,33 @@
 """Email notifications about the workflow. Nobody gets mail about their own action."""
 
-from django.conf import settings
+import contextlib
+import contextvars
+import logging
+
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from articles.absolute_urls import absolute
+from articles.tasks import send_notification
 
-def _site_url(path: str) -> str:
-    return settings.HEALTH_SITE["BASE_URL"].rstrip("/") + path
+logger = logging.getLogger(__name__)
+_muted = contextvars.ContextVar("notifications_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """Send no notifications inside the block (demo content, data repairs)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def _admin_url(article) -> str:
-    return _site_url(reverse("admin:articles_article_change", args=[article.pk]))
+    return absolute(reverse("admin:articles_article_change", args=[article.pk]))
 
 
 def users_with_perm(codename: str):
@@ -32,31 +46,37 @@ def _author_users(article):
     return User.objects.filter(contributor__authored_articles=article, is_active=True)
 
 
-def _send(subject: str, body: str, recipients, actor) -> list[str]:
-    addresses = sorted(
+def _addresses(recipients, actor) -> list[str]:
+    return sorted(
         {u.email for u in recipients if u.email and (actor is None or u.pk != actor.pk)}
     )
-    if addresses:
-        send_mail(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            addresses,
-            fail_silently=False,
-        )
+
+
+def _enqueue(subject: str, body: str, addresses: list[str]) -> None:
+    try:
+        send_notification.enqueue(subject, body, addresses)
+    except Exception:
+        # The transition has committed; losing its email must not undo that.
+        logger.exception("Could not queue the notification %r.", subject)
+
+
+def _send(subject: str, body: str, recipients, actor, after_commit=True) -> list[str]:
+    """Queue one email to the recipients (never the actor), once committed."""
+    addresses = _addresses(recipients, actor)
+    if _muted.get():
+        return []
+    if addresses and after_commit:
+        transaction.on_commit(lambda: _enqueue(subject, body, addresses))
+    elif addresses:
+        _enqueue(subject, body, addresses)
     return addresses
-
-
-def _after_commit(func, *args) -> None:
-    transaction.on_commit(lambda: func(*args))
 
 
 def submitted(article, actor) -> None:
     """Tell the reviewers, except the submitter and the article's own authors."""
     authors = set(_author_users(article).values_list("pk", flat=True))
     reviewers = [u for u in users_with_perm("review_article") if u.pk not in authors]
-    _after_commit(
-        _send,
+    _send(
         f"[Review] {article.title}",
         f"{actor.get_full_name() or actor.username} submitted “{article.title}” "
         f"for medical review.\n\nReview it: {_admin_url(article)}\n",
@@ -72,8 +92,7 @@ def decided(article, review, actor) -> None:
         f"“{article.title}” (revision {review.revision.number}).\n\n"
         f"Comment:\n{review.comment or '(none)'}\n\n{_admin_url(article)}\n"
     )
-    _after_commit(
-        _send,
+    _send(
         f"[{review.get_decision_display()}] {article.title}",
         body,
         list(_author_users(article)),
@@ -86,10 +105,9 @@ def published(article, actor) -> None:
     recipients = list(_author_users(article))
     if article.live_approval_id:
         recipients.append(article.live_approval.reviewer)
-    _after_commit(
-        _send,
+    _send(
         f"[Published] {article.title}",
-        f"“{article.title}” is live at {_site_url(article.get_absolute_url())}\n",
+        f"“{article.title}” is live at {absolute(article.get_absolute_url())}\n",
         recipients,
         actor,
     )
@@ -120,4 +138,5 @@ def digest(overdue: list, due: list, days: int) -> list[str]:
         "\n".join(lines) + "\n",
         recipients,
         None,
+        after_commit=False,
     )

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.conf import settings
-from django.db.models import Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
+from articles.limits import MAX_NESTING, body_problem
 from references.citations import (
     CitationKey,
     find_citations,
@@ -90,11 +91,35 @@ CLEANER = nh3.Cleaner(
 )
 
 
+def _needs_a_closing_bracket(rule):
+    """Wrap markdown-it's link or image rule: a `[` with no `]` anywhere after
+    it in its inline run cannot start one, so say no without scanning.
+
+    Otherwise every unclosed `[` rescans the rest of the paragraph, up to the
+    nesting limit; a paste of brackets would cost seconds.
+    """
+
+    def rule_with_precheck(state, silent: bool) -> bool:
+        last_close = state.__dict__.setdefault("_last_close", {})
+        key = (state.posMax, len(state.src))
+        if key not in last_close:
+            last_close[key] = state.src.rfind("]", 0, state.posMax)
+        if last_close[key] < state.pos:
+            return False
+        return rule(state, silent)
+
+    return rule_with_precheck
+
+
 def _build_markdown() -> MarkdownIt:
     # js-default: CommonMark with tables, raw HTML off and link validation on.
-    return MarkdownIt("js-default").use(
+    md = MarkdownIt("js-default", {"maxNesting": MAX_NESTING}).use(
         anchors_plugin, min_level=1, max_level=4, permalink=False
     )
+    for name in ("link", "image"):
+        rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _needs_a_closing_bracket(rule))
+    return md
 
 
 MARKDOWN = _build_markdown()
@@ -110,20 +135,36 @@ class Rendered:
     citation_count: int = 0
     images_without_alt: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    too_large: str | None = None
+
+
+RESOLVE_BATCH = 500
 
 
 def _resolver(keys: Iterable[CitationKey]):
     from references.models import Reference
 
     keys = list(keys)
-    by_key = {k.value for k in keys if k.kind == "key"}
-    by_doi = {k.value.lower() for k in keys if k.kind == "doi"}
-    by_pmid = {k.value for k in keys if k.kind == "pmid"}
+    by_key = sorted({k.value for k in keys if k.kind == "key"})
+    by_doi = sorted({k.value.lower() for k in keys if k.kind == "doi"})
+    by_pmid = sorted({k.value for k in keys if k.kind == "pmid"})
     if not keys:
         return lambda key: None
-    found = Reference.objects.filter(
-        Q(citation_key__in=by_key) | Q(doi__in=by_doi) | Q(pmid__in=by_pmid)
-    )
+    found = []
+    # DOIs are stored as registered and compared without regard to case.
+    lookups = [
+        (by_key, Reference.objects.all(), "citation_key__in"),
+        # The partial unique index on LOWER(doi) serves this lookup.
+        (
+            by_doi,
+            Reference.objects.exclude(doi="").annotate(doi_lower=Lower("doi")),
+            "doi_lower__in",
+        ),
+        (by_pmid, Reference.objects.all(), "pmid__in"),
+    ]
+    for values, queryset, lookup in lookups:
+        for start in range(0, len(values), RESOLVE_BATCH):
+            found += queryset.filter(**{lookup: values[start : start + RESOLVE_BATCH]})
     index = {}
     for reference in found:
         index[("key", reference.citation_key)] = reference
@@ -202,6 +243,10 @@ def render(text: str, style: str | None = None) -> Rendered:
     """Render Markdown with citations to sanitized HTML, TOC and references."""
     style = style or settings.HEALTH_SITE["CITATION_STYLE"]
     text = (text or "").replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
+    problem = body_problem(text)
+    if problem:
+        # Refused before any parsing, so no paste can tie up a worker.
+        return Rendered(html="", warnings=[problem], too_large=problem)
     groups = find_citations(text)
     resolve = _resolver(key for group in groups for key in group.keys)
     numbering = number_citations(groups, resolve)

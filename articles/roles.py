@@ -72,3 +72,10 @@ def ensure_groups(apps) -> None:
                 )
             )
         group.permissions.set(wanted)
+
+
+def sees_every_article(user) -> bool:
+    """Reviewers and editors see every article; writers only their own."""
+    return user.has_perm("articles.review_article") or user.has_perm(
+        "articles.publish_article"
+    )

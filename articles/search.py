@@ -18,6 +18,8 @@ from django.db.models import F, Q, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.text import single_line
+
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 # Sentinels around matches; the snippet is escaped, then they become <mark>.
@@ -50,8 +52,9 @@ def index_live_revision(article) -> None:
 
 
 def clean_query(raw: str) -> str:
-    """Trim, collapse whitespace and cap the length of a reader's query."""
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    """Trim, collapse whitespace, drop control characters (PostgreSQL refuses
+    NUL) and cap the length of a reader's query."""
+    return " ".join(single_line(raw).split())[:MAX_QUERY_LENGTH]
 
 
 def search(queryset, q: str):

@@ -1,10 +1,23 @@
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from articles.absolute_urls import base_url
 from articles.models import Article, Topic
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Locations on the site's base URL, never the request's Host header."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(base_url()).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(base_url()).netloc
+
+
+class ArticleSitemap(SiteSitemap):
     """Live articles only, with lastmod from the live revision."""
 
     changefreq = "monthly"
@@ -17,17 +30,17 @@ class ArticleSitemap(Sitemap):
         return item.last_published_at
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.5
 
     def items(self):
         return Topic.objects.filter(
-            pk__in=Article.objects.live().values("topics")
+            pk__in=Article.objects.live().values("live_revision__topics")
         ).order_by("pk")
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(SiteSitemap):
     priority = 0.4
 
     def items(self):

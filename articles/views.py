@@ -5,7 +5,6 @@ import json
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,15 +13,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from articles import search as article_search
+from articles.absolute_urls import absolute, absolute_media
 from articles.models import Article, Contributor, PreviewLink, Topic
 
 PAGE_SIZE = 10
 PUBLIC_MAX_AGE = 300
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute(path: str) -> str:
-    return settings.HEALTH_SITE["BASE_URL"].rstrip("/") + path
 
 
 def _cacheable(response: HttpResponse) -> HttpResponse:
@@ -31,8 +27,8 @@ def _cacheable(response: HttpResponse) -> HttpResponse:
 
 
 def _cards(queryset):
-    """Live articles with what a card shows, in two queries."""
-    return queryset.select_related("live_revision").prefetch_related("topics")
+    """Live articles with what a card shows (all from the live revision)."""
+    return queryset.select_related("live_revision")
 
 
 @require_GET
@@ -44,7 +40,9 @@ def home(request):
         .exclude(pk__in=[a.pk for a in latest[:3]])
         .order_by("-last_reviewed", "-last_published_at")[:5]
     )
-    topics = Topic.objects.filter(pk__in=live.values("topics")).order_by("name")
+    topics = Topic.objects.filter(pk__in=live.values("live_revision__topics")).order_by(
+        "name"
+    )
     return _cacheable(
         render(
             request,
@@ -55,9 +53,12 @@ def home(request):
 
 
 def article_etag(article: Article) -> str:
-    """Strong ETag from the live revision and the article's last change."""
-    changed = int(article.updated_at.timestamp() * 1_000_000)
-    return f'"{article.live_revision.content_hash[:32]}-{changed}"'
+    """Strong ETag from the live revision and when it went live.
+
+    Edits to the working copy change nothing readers see, so they leave it.
+    """
+    published = int(article.last_published_at.timestamp() * 1_000_000)
+    return f'"{article.live_revision.content_hash[:32]}-{published}"'
 
 
 def structured_data(article: Article, revision, review, request) -> str:
@@ -70,12 +71,8 @@ def structured_data(article: Article, revision, review, request) -> str:
         if contributor is not None:
             reviewer["url"] = absolute(contributor.get_absolute_url())
     authors = [
-        {
-            "@type": "Person",
-            "name": author.byline,
-            "url": absolute(author.get_absolute_url()),
-        }
-        for author in article.authors.all()
+        {"@type": "Person", "name": author["label"], "url": absolute(author["url"])}
+        for author in revision.authors_shown
     ]
     graph = [
         {
@@ -120,7 +117,7 @@ def structured_data(article: Article, revision, review, request) -> str:
         },
     ]
     if revision.social_image:
-        graph[1]["image"] = [absolute(settings.MEDIA_URL + revision.social_image)]
+        graph[1]["image"] = [absolute_media(revision.social_image)]
     data = {"@context": "https://schema.org", "@graph": graph}
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES))
 
@@ -136,14 +133,21 @@ def article_detail(request, slug):
     if article is None:
         withdrawn = (
             Article.objects.filter(slug=slug, withdrawn_at__isnull=False)
-            .only("title", "withdrawn_at", "withdrawal_reason")
+            .select_related("withdrawn_revision")
+            .only(
+                "withdrawn_at",
+                "withdrawal_reason",
+                "withdrawn_revision__title",
+            )
             .first()
         )
         if withdrawn is not None:
+            # The title readers knew, from the revision that was live; the
+            # working copy's title may have been edited since.
             return render(
                 request,
                 "articles/article_withdrawn.html",
-                {"article": withdrawn},
+                {"article": withdrawn, "revision": withdrawn.withdrawn_revision},
                 status=410,
             )
         raise Http404("No live article here.")
@@ -151,19 +155,18 @@ def article_detail(request, slug):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _cacheable(not_modified)
-    prefetch_related_objects([article], "authors", "topics")
-    topics = list(article.topics.all())
+    revision, review = article.live_revision, article.live_approval
+    topic_ids = [topic["id"] for topic in revision.topic_list]
     related = list(
         Article.objects.live()
-        .filter(topics__in=topics)
+        .filter(live_revision__topics__in=topic_ids)
         .exclude(pk=article.pk)
         .select_related("live_revision")
         .distinct()
         .order_by("-last_published_at")[:4]
-        if topics
+        if topic_ids
         else []
     )
-    revision, review = article.live_revision, article.live_approval
     response = render(
         request,
         "articles/article_detail.html",
@@ -173,6 +176,9 @@ def article_detail(request, slug):
             "review": review,
             "related": related,
             "canonical_url": absolute(article.get_absolute_url()),
+            "social_image_url": absolute_media(revision.social_image)
+            if revision.social_image
+            else "",
             "json_ld": structured_data(article, revision, review, request),
         },
     )
@@ -188,7 +194,9 @@ def _paginated_live(request, queryset):
 @require_GET
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = _paginated_live(request, Article.objects.live().filter(topics=topic))
+    page = _paginated_live(
+        request, Article.objects.live().filter(live_revision__topics=topic)
+    )
     return _cacheable(
         render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
     )
@@ -197,7 +205,7 @@ def topic_detail(request, slug):
 @require_GET
 def contributor_detail(request, slug):
     contributor = get_object_or_404(Contributor, slug=slug)
-    wrote = Article.objects.live().filter(authors=contributor)
+    wrote = Article.objects.live().filter(live_revision__authors=contributor)
     if contributor.user_id:
         reviewed = Article.objects.live().filter(
             live_approval__reviewer=contributor.user_id

@@ -15,14 +15,17 @@ from django.utils.translation import gettext as _
 from articles import notifications
 from articles.models import (
     CONTENT_FIELDS,
+    SINGLE_LINE_FIELDS,
     Article,
     AuditEntry,
     Review,
     Revision,
+    add_months,
     compute_content_hash,
 )
 from articles.rendering import render
 from articles.search import index_live_revision
+from articles.text import normalize_single_line, single_line
 
 Status = Article.Status
 
@@ -72,24 +75,50 @@ def _preflight_blockers(article: Article, revision: Revision) -> list[str]:
 
 
 def snapshot(article: Article) -> dict:
-    """The content of the working copy, rendered, with its hash."""
+    """Everything readers would see of the working copy, rendered, with its hash.
+
+    Besides the text fields: the bylines (names and credentials as they stand
+    now), the topics and the review interval, so that changing any of them
+    makes a new revision that needs review.
+    """
     content = {name: str(getattr(article, name) or "") for name in CONTENT_FIELDS}
+    authors = list(article.authors.all()) if article.pk else []
+    topics = list(article.topics.all()) if article.pk else []
+    bylines = [author.as_byline() for author in authors]
+    topic_list = [{"id": t.pk, "name": t.name, "slug": t.slug} for t in topics]
+    interval = article.review_interval_months or None
     rendered = render(article.body)
+    hashed = {
+        **content,
+        "authors": bylines,
+        "topics": topic_list,
+        "review_interval_months": interval,
+    }
     return {
         "content": content,
+        "bylines": bylines,
+        "topic_list": topic_list,
+        "authors": authors,
+        "topics": topics,
+        "review_interval_months": interval,
         "rendered": rendered,
-        "content_hash": compute_content_hash(content, rendered.references),
+        "content_hash": compute_content_hash(hashed, rendered.references),
     }
 
 
 def save_revision(article: Article, by, note: str = "") -> Revision | None:
     content = {name: getattr(article, name) for name in CONTENT_FIELDS}
+    content["review_interval_months"] = article.review_interval_months
     with transaction.atomic():
         locked = _lock(article)
         for name, value in content.items():
             setattr(locked, name, value)
             setattr(article, name, value)
+        normalize_single_line(locked, SINGLE_LINE_FIELDS)
+        for name in SINGLE_LINE_FIELDS:
+            setattr(article, name, getattr(locked, name))
         snap = snapshot(locked)
+        _require(not snap["rendered"].too_large, snap["rendered"].too_large or "")
         current = locked.current_revision
         if current is not None and current.content_hash == snap["content_hash"]:
             return None
@@ -99,14 +128,19 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
             article=locked,
             number=number,
             **snap["content"],
+            review_interval_months=snap["review_interval_months"],
+            bylines=snap["bylines"],
+            topic_list=snap["topic_list"],
             body_html=rendered.html,
             toc=rendered.toc,
             cited=rendered.references,
             content_hash=snap["content_hash"],
             created_by=by,
-            change_note=note[:300],
+            change_note=single_line(note)[:300],
         )
-        locked.save(update_fields=list(CONTENT_FIELDS))
+        locked.save(update_fields=[*CONTENT_FIELDS, "review_interval_months"])
+        revision.authors.set(snap["authors"])
+        revision.topics.set(snap["topics"])
         revision.cited_references.set(rendered.reference_objects)
         locked.references.add(*rendered.reference_objects)
         previous = locked.status
@@ -204,7 +238,8 @@ def _check_reviewer(locked: Article, by) -> None:
         ),
     )
     _require(
-        not locked.authors.filter(user=by).exists(),
+        not locked.authors.filter(user=by).exists()
+        and not locked.current_revision.authors.filter(user=by).exists(),
         _("You are an author of this article; another reviewer must review it."),
     )
     last_approval = (
@@ -329,7 +364,10 @@ def make_live(locked: Article, article: Article, approval: Review, by) -> None:
     locked.scheduled_approval = None
     if approval.full_review:
         locked.last_reviewed = timezone.localdate(approval.created_at)
-    locked.next_review_due = locked.compute_next_review_due()
+    if locked.last_reviewed is not None:
+        locked.next_review_due = add_months(
+            locked.last_reviewed, approval.revision.review_interval()
+        )
     _save_state(
         locked,
         article,
@@ -519,6 +557,7 @@ def unpublish(article: Article, by, reason: str) -> None:
 def _withdraw(locked: Article, article: Article, by, reason: str) -> None:
     previous = locked.status
     locked._moving_live_pointer = True
+    locked.withdrawn_revision_id = locked.live_revision_id
     locked.live_revision = None
     locked.live_approval = None
     locked.status = Status.WITHDRAWN
@@ -532,6 +571,7 @@ def _withdraw(locked: Article, article: Article, by, reason: str) -> None:
         article,
         "live_revision",
         "live_approval",
+        "withdrawn_revision",
         "status",
         "approval",
         "withdrawn_at",
@@ -551,17 +591,21 @@ def restore(article: Article, number: int, by) -> Revision:
         _require(locked.can_edit(by), _("You cannot edit this article."))
         old = locked.revisions.filter(number=number).first()
         _require(old is not None, _("There is no revision %(n)s.") % {"n": number})
-        for name in CONTENT_FIELDS:
+        fields = [*CONTENT_FIELDS, "review_interval_months"]
+        for name in fields:
             setattr(article, name, getattr(old, name))
         article.edit_version = locked.edit_version + 1
         article.last_edited_by = by
         article.last_edited_at = timezone.now()
         Article.objects.filter(pk=locked.pk).update(
-            **{name: getattr(old, name) for name in CONTENT_FIELDS},
+            **{name: getattr(old, name) for name in fields},
             edit_version=article.edit_version,
             last_edited_by=by,
             last_edited_at=article.last_edited_at,
         )
+        # Bylines and topics come back too (those whose profile still exists).
+        article.authors.set(old.authors.all())
+        article.topics.set(old.topics.all())
         revision = save_revision(
             article,
             by=by,

@@ -1,13 +1,14 @@
 """Pandoc-style citations in Markdown: [@key], [@a; @b], [@doi:…], [@pmid:…]."""
 
+import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 GROUP = re.compile(r"\[(\s*@[^\[\]\n]+?)\]")
 KEY = re.compile(r"@([A-Za-z0-9_][\w:.#$%&\-+?<>~/]*)")
-FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
-CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
+BACKTICKS = re.compile(r"`+")
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,17 @@ class NumberingResult:
     unresolved: list[CitationKey] = field(default_factory=list)
 
 
-def _position(text: str, offset: int) -> Position:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Position(line=line, column=column, offset=offset)
+class _Lines:
+    """Line and column of an offset, by binary search over the line starts."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset)
+        return Position(
+            line=line, column=offset - self.starts[line - 1] + 1, offset=offset
+        )
 
 
 def _classify(raw: str) -> tuple[str, str]:
@@ -53,20 +61,68 @@ def _classify(raw: str) -> tuple[str, str]:
     return "key", raw
 
 
+def _fenced_blocks(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every fenced code block, in one pass over the lines."""
+    offset, opened = 0, None
+    for line in text.splitlines(keepends=True):
+        if opened is None:
+            match = FENCE_OPEN.match(line)
+            if match:
+                opened = (offset, match.group(1)[0], len(match.group(1)))
+        else:
+            start, char, length = opened
+            stripped = line.strip()
+            run = len(stripped) - len(stripped.lstrip(char))
+            if run >= length and not stripped[run:].strip() and stripped[:1] == char:
+                yield start, offset + len(line)
+                opened = None
+        offset += len(line)
+    if opened is not None:  # an unclosed fence runs to the end, as in CommonMark
+        yield opened[0], len(text)
+
+
+def _code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every code span: a run of backticks up to the next run of
+    the same length. Linear: each run's closer is looked up, not searched for."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text)]
+    closer: list[int | None] = [None] * len(runs)
+    next_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        closer[index] = next_of_length.get(length)
+        next_of_length[length] = index
+    index = 0
+    while index < len(runs):
+        end = closer[index]
+        if end is None:
+            index += 1
+            continue
+        yield runs[index][0], runs[end][1]
+        index = end + 1
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    pieces, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        pieces += [text[last:start], " " * (end - start)]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def find_citations(text: str) -> list[CitationGroup]:
-    """Every citation group outside code, in text order."""
-    masked = list(text)
-    for pattern in (FENCE, CODE_SPAN):
-        for match in pattern.finditer("".join(masked)):
-            masked[match.start() : match.end()] = " " * (match.end() - match.start())
-    masked_text = "".join(masked)
+    """Every citation group outside code, in text order. Linear in the text."""
+    masked = _mask(text, _fenced_blocks(text))
+    masked = _mask(masked, _code_spans(masked))
+    lines = _Lines(text)
     groups = []
-    for match in GROUP.finditer(masked_text):
+    for match in GROUP.finditer(masked):
         inner = match.group(1)
-        parts = inner.split(";")
         keys, offset = [], match.start(1)
         valid = True
-        for part in parts:
+        for part in inner.split(";"):
             found = KEY.search(part)
             if found is None or part[: found.start()].strip():
                 valid = False
@@ -74,7 +130,7 @@ def find_citations(text: str) -> list[CitationGroup]:
             raw = found.group(1).rstrip(".,:;")
             kind, value = _classify(raw)
             keys.append(
-                CitationKey(kind, value, _position(text, offset + found.start()))
+                CitationKey(kind, value, lines.position(offset + found.start()))
             )
             offset += len(part) + 1
         if valid and keys:
@@ -87,6 +143,7 @@ def number_citations(
 ) -> NumberingResult:
     """Number resolved sources in order of first citation."""
     result = NumberingResult()
+    numbers_by_source: dict = {}
     for group in groups:
         numbers = []
         for key in group.keys:
@@ -94,9 +151,10 @@ def number_citations(
             if source is None:
                 result.unresolved.append(key)
                 continue
-            if source not in result.order:
+            if source not in numbers_by_source:
                 result.order.append(source)
-            numbers.append(result.order.index(source) + 1)
+                numbers_by_source[source] = len(result.order)
+            numbers.append(numbers_by_source[source])
         result.numbers_by_group.append(sorted(set(numbers)))
     return result
 

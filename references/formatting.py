@@ -1,10 +1,16 @@
-"""AMA 11th edition and Vancouver (ICMJE/NLM) reference formatting."""
+"""AMA 11th edition and Vancouver (ICMJE/NLM) reference formatting.
+
+Formatting never fails: rows stored before validation existed may hold names
+that are not name objects or a date like 31 February, and they print as well
+as they can (a bare string as a group name, the year alone) instead.
+"""
 
 import datetime
+import re
 
 from django.utils.html import escape
 
-from references.records import Author
+from references.records import Author, people
 
 STYLES = [("ama", "AMA 11th edition"), ("vancouver", "Vancouver (ICMJE/NLM)")]
 MONTHS = [
@@ -23,11 +29,14 @@ MONTHS = [
 ]
 
 
+def _name(author: Author) -> str:
+    if author.literal:
+        return author.literal
+    return " ".join(p for p in (author.family, author.initials(), author.suffix) if p)
+
+
 def _authors(ref, style: str) -> str:
-    people = [Author.from_dict(a) for a in ref.authors or []]
-    names = [
-        a.literal or " ".join(p for p in (a.family, a.initials()) if p) for a in people
-    ]
+    names = [_name(a) for a in people(ref.authors)]
     limit, shown, tail = (6, 3, "et al") if style == "ama" else (6, 6, "et al.")
     if len(names) > limit:
         names = [*names[:shown], tail]
@@ -49,11 +58,26 @@ def _short_range(pages: str) -> str:
     return f"{first}-{last[i:]}"
 
 
+def _month(number) -> str:
+    """The abbreviated month name, or "" for anything that is not a month."""
+    if isinstance(number, int) and 1 <= number <= 12:
+        return MONTHS[number - 1]
+    return ""
+
+
+def _published(ref) -> datetime.date | None:
+    """The full publication date, or None when it is partial or impossible."""
+    try:
+        return datetime.date(ref.year, ref.month, ref.day)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _edition(ref) -> str:
     edition = (ref.edition or "").strip()
     if not edition or edition == "1":
         return ""
-    if edition.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", edition):
         n = int(edition)
         suffix = (
             "th"
@@ -80,9 +104,9 @@ def _journal(ref, style: str) -> list[tuple[str, bool]]:
     if style == "vancouver":
         pages = _short_range(pages)
     date = str(ref.year or "")
-    if style == "vancouver" and ref.month:
-        date += f" {MONTHS[ref.month - 1]}"
-        if ref.day:
+    if style == "vancouver" and _month(ref.month):
+        date += f" {_month(ref.month)}"
+        if _published(ref):
             date += f" {ref.day}"
     where = f" {date}"
     if ref.volume:
@@ -97,11 +121,8 @@ def _journal(ref, style: str) -> list[tuple[str, bool]]:
 def _book(ref, style: str) -> list[tuple[str, bool]]:
     pieces = []
     if ref.kind == "chapter":
-        editors = [Author.from_dict(e) for e in ref.editors or []]
-        names = ", ".join(
-            e.literal or " ".join(p for p in (e.family, e.initials()) if p)
-            for e in editors
-        )
+        editors = people(ref.editors)
+        names = ", ".join(_name(e) for e in editors)
         if names:
             if style == "ama":
                 label = "eds" if len(editors) > 1 else "ed"
@@ -135,9 +156,9 @@ def _online(ref, style: str) -> list[tuple[str, bool]]:
         if ref.kind == "web_page":
             if ref.container_title:
                 pieces.append((" " + _sentence(ref.container_title), False))
-            if ref.year and ref.month and ref.day:
-                published = _long_date(datetime.date(ref.year, ref.month, ref.day))
-                pieces.append((f" Published {published}.", False))
+            published = _published(ref)
+            if published:
+                pieces.append((f" Published {_long_date(published)}.", False))
             elif ref.year:
                 pieces.append((f" Published {ref.year}.", False))
         else:
@@ -152,10 +173,8 @@ def _online(ref, style: str) -> list[tuple[str, bool]]:
     tail = "; ".join(str(p) for p in (publisher, ref.year) if p)
     cited = ""
     if ref.url and ref.accessed:
-        cited = (
-            f" [cited {ref.accessed.year} {MONTHS[ref.accessed.month - 1]} "
-            f"{ref.accessed.day}]"
-        )
+        accessed = ref.accessed
+        cited = f" [cited {accessed.year} {_month(accessed.month)} {accessed.day}]"
     if tail or cited:
         pieces.append((f" {tail}{cited}.".replace(" .", ".").replace("  ", " "), False))
     return pieces

@@ -21,7 +21,11 @@ class IdentifierError(ValueError):
 
 
 def normalize_doi(value: str) -> str:
-    """A bare, lowercase DOI: prefixes like https://doi.org/ and doi: removed."""
+    """A bare DOI as registered: prefixes like https://doi.org/ and doi: removed.
+
+    DOIs are case-insensitive but printed as registered (10.1056/NEJMoa1504927),
+    so the case is kept; compare them with `doi_key`.
+    """
     text = (value or "").strip()
     if not text:
         return ""
@@ -31,7 +35,12 @@ def normalize_doi(value: str) -> str:
             f"“{value.strip()[:80]}” is not a DOI: a DOI looks like "
             "10.1234/abcd (10., 4–9 digits, a slash, then the suffix)."
         )
-    return text.lower()
+    return text
+
+
+def doi_key(doi: str) -> str:
+    """The form DOIs are compared and deduplicated in: case folded."""
+    return (doi or "").lower()
 
 
 def normalize_pmid(value: str) -> str:

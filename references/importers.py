@@ -1,7 +1,10 @@
 """Read BibTeX, RIS, CSL-JSON and PubMed MEDLINE (.nbib) into ReferenceData.
 
 All or nothing: a malformed record raises `ImportFormatError` naming its
-record number and line, and no records are returned.
+record number, line and field, and no records are returned. The parsers check
+the shape of what they read (a date is a date, a name list is a list); the
+values themselves are checked against the model's rules by
+`references.library.validate_records`, which `plan_import` runs.
 """
 
 import datetime
@@ -48,9 +51,13 @@ class ImportFormatError(ValueError):
     """A record that cannot be imported; nothing from the file is imported."""
 
     def __init__(
-        self, message: str, record: int | None = None, line: int | None = None
+        self,
+        message: str,
+        record: int | None = None,
+        line: int | None = None,
+        field: str | None = None,
     ):
-        self.record, self.line = record, line
+        self.record, self.line, self.field = record, line, field
         where = []
         if record is not None:
             where.append(f"Record {record}")
@@ -100,14 +107,15 @@ def _finish(data: ReferenceData, record: int, line: int | None) -> ReferenceData
     data.source_line = line
     data.title = " ".join(data.title.split()).rstrip(".")
     if not data.title:
-        raise ImportFormatError("missing title.", record, line)
+        raise ImportFormatError("missing title.", record, line, "title")
     for name in ("doi", "pmid", "pmcid", "isbn"):
         normalize = getattr(identifiers, f"normalize_{name}")
         try:
             setattr(data, name, normalize(getattr(data, name)))
         except identifiers.IdentifierError as error:
-            raise ImportFormatError(str(error), record, line) from None
+            raise ImportFormatError(str(error), record, line, name) from None
     data.pages = re.sub(r"\s*(--|–|—)\s*", "-", data.pages.strip())
+    data.url = data.url.strip()
     if not data.evidence_level:
         data.evidence_level = suggest_evidence_level(data.publication_types)
     return data
@@ -117,10 +125,33 @@ def _year(value, record, line) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    match = re.match(r"(\d{4})", text)
+    match = re.match(r"([0-9]{4})(?![0-9])", text)
     if not match:
-        raise ImportFormatError(f"the year “{text}” is not a year.", record, line)
+        raise ImportFormatError(
+            f"the year “{text[:40]}” is not a year.", record, line, "year"
+        )
     return int(match.group(1))
+
+
+def _number(text: str, what: str, record, line) -> int | None:
+    """A date part as a number; None when it is not written in digits."""
+    text = text.strip()
+    if not re.fullmatch(r"[0-9]+", text):
+        return None
+    if len(text) > 6:
+        raise ImportFormatError(
+            f"the {what} “{text[:20]}…” is not a {what}.", record, line, what
+        )
+    return int(text)
+
+
+def _month(text: str, record, line) -> int | None:
+    """A month written as a number or a name; None for seasons and the like."""
+    text = text.strip().lower()
+    number = _number(text, "month", record, line)
+    if number is not None:
+        return number
+    return MONTH_NAMES.get(text[:3])
 
 
 def _person(name: str) -> Author:
@@ -170,7 +201,10 @@ def _line_of(text: str, offset: int) -> int:
 
 def parse_bibtex(text: str) -> list[ReferenceData]:
     starts = [m.start() for m in re.finditer(r"^[ \t]*@\w+[ \t]*\{", text, re.M)]
-    library = bibtexparser.parse_string(text)
+    try:
+        library = bibtexparser.parse_string(text)
+    except Exception as error:  # the parser has no error type of its own
+        raise ImportFormatError(f"malformed BibTeX: {error}") from None
     if library.failed_blocks:
         block = library.failed_blocks[0]
         line = getattr(block, "start_line", None)
@@ -192,7 +226,6 @@ def parse_bibtex(text: str) -> list[ReferenceData]:
         }
         raw_authors = entry.fields_dict.get("author")
         line = (entry.start_line + 1) if isinstance(entry.start_line, int) else None
-        month = fields.get("month", "").lower()
         data = ReferenceData(
             kind=BIBTEX_KINDS.get(entry.entry_type.lower(), "journal_article"),
             title=fields.get("title", ""),
@@ -203,7 +236,7 @@ def parse_bibtex(text: str) -> list[ReferenceData]:
             or fields.get("howpublished", ""),
             journal_abbrev=fields.get("shortjournal", ""),
             year=_year(fields.get("year"), number, line),
-            month=int(month) if month.isdigit() else MONTH_NAMES.get(month[:3]),
+            month=_month(fields.get("month", ""), number, line),
             volume=fields.get("volume", ""),
             issue=fields.get("number", "") or fields.get("issue", ""),
             pages=fields.get("pages", ""),
@@ -249,47 +282,57 @@ def parse_ris(text: str) -> list[ReferenceData]:
         )
     records = []
     for number, (entry, line) in enumerate(zip(entries, lines, strict=True), 1):
-        pages = entry.get("start_page", "")
-        if entry.get("end_page"):
-            pages = f"{pages}-{entry['end_page']}"
-        date = entry.get("date", "") or ""
-        parts = re.findall(r"\d+", date)
+        text = _ris_fields(entry)
+        pages = text("start_page")
+        if text("end_page"):
+            pages = f"{pages}-{text('end_page')}"
+        # DA is YYYY/MM/DD/other; anything else only gives a year.
+        date = text("date")
+        if re.match(r"[0-9]{4}/", date):
+            parts = date.split("/")
+        else:
+            parts = re.findall(r"[0-9]+", date)[:1]
         pmid = ""
-        accession = str(entry.get("accession_number", "")).strip()
-        if re.fullmatch(r"[1-9]\d{0,7}", accession):
+        accession = text("accession_number").strip()
+        if re.fullmatch(r"[1-9][0-9]{0,7}", accession):
             pmid = accession
-        urls = entry.get("urls") or []
+        authors = entry.get("authors") or entry.get("first_authors") or []
         data = ReferenceData(
-            kind=RIS_KINDS.get(entry.get("type_of_reference", ""), "journal_article"),
-            title=entry.get("title") or entry.get("primary_title") or "",
-            authors=[
-                _person(a)
-                for a in (entry.get("authors") or entry.get("first_authors") or [])
-            ],
-            container_title=entry.get("secondary_title")
-            or entry.get("journal_name")
-            or entry.get("alternate_title3", ""),
-            journal_abbrev=entry.get("alternate_title1", "")
-            or entry.get("alternate_title2", ""),
-            year=_year(entry.get("year") or (parts[0] if parts else ""), number, line),
-            month=int(parts[1])
-            if len(parts) > 1 and 1 <= int(parts[1]) <= 12
-            else None,
-            volume=str(entry.get("volume", "")),
-            issue=str(entry.get("number", "")),
+            kind=RIS_KINDS.get(text("type_of_reference"), "journal_article"),
+            title=text("title") or text("primary_title"),
+            authors=[_person(a) for a in authors if isinstance(a, str) and a.strip()],
+            container_title=text("secondary_title")
+            or text("journal_name")
+            or text("alternate_title3"),
+            journal_abbrev=text("alternate_title1") or text("alternate_title2"),
+            year=_year(text("year") or (parts[0] if parts else ""), number, line),
+            month=_number(parts[1], "month", number, line) if len(parts) > 1 else None,
+            day=_number(parts[2], "day", number, line) if len(parts) > 2 else None,
+            volume=text("volume"),
+            issue=text("number"),
             pages=pages,
-            publisher=entry.get("publisher", ""),
-            publisher_place=entry.get("place_published", ""),
-            edition=str(entry.get("edition", "")),
-            doi=entry.get("doi", ""),
+            publisher=text("publisher"),
+            publisher_place=text("place_published"),
+            edition=text("edition"),
+            doi=text("doi"),
             pmid=pmid,
-            isbn=entry.get("issn", "")
-            if entry.get("type_of_reference") == "BOOK"
-            else "",
-            url=urls[0] if urls else "",
+            isbn=text("issn") if text("type_of_reference") == "BOOK" else "",
+            url=text("urls"),
         )
         records.append(_finish(data, number, line))
     return records
+
+
+def _ris_fields(entry: dict):
+    """A getter for one RIS entry's tags as text; repeated tags give the first."""
+
+    def text(key: str) -> str:
+        value = entry.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        return value if isinstance(value, str) else ""
+
+    return text
 
 
 # CSL-JSON -----------------------------------------------------------------
@@ -305,22 +348,139 @@ CSL_KINDS = {
 }
 
 
-def _csl_date(value) -> list[int]:
-    if isinstance(value, dict) and value.get("date-parts"):
-        return [int(p) for p in value["date-parts"][0] if str(p).isdigit()]
-    if isinstance(value, dict) and value.get("raw"):
-        return [int(p) for p in re.findall(r"\d+", value["raw"])[:3]]
-    return []
+CSL_DATE_SHAPE = '{"date-parts": [[2024, 3, 14]]}'
+CSL_NAME_SHAPE = '[{"family": "Najmabadi", "given": "Shahpar"}]'
 
 
-def _csl_names(values) -> list[Author]:
-    return [
-        Author(literal=n["literal"])
-        if "literal" in n
-        else Author(family=n.get("family", ""), given=n.get("given", ""))
-        for n in values or []
-        if isinstance(n, dict)
-    ]
+def _json_kind(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return {dict: "an object", list: "a list", str: "text"}.get(type(value), "a number")
+
+
+def _csl_text(item: dict, key: str, number: int) -> str:
+    """A text field; whole numbers are accepted as text (CSL allows "volume": 36).
+
+    Crossref writes some fields as lists of text ("container-title": ["BMJ"]);
+    the first entry is taken.
+    """
+    value = item.get(key)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = value[0] if value else None
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ImportFormatError(
+        f"“{key}” must be text, not {_json_kind(value)}.", number, field=key
+    )
+
+
+def _csl_date(item: dict, key: str, number: int) -> list[int]:
+    """[year, month, day] (as many as given) from a CSL date object."""
+    value = item.get(key)
+    if value is None:
+        return []
+
+    def bad():
+        return ImportFormatError(
+            f"“{key}” must be a date like {CSL_DATE_SHAPE}.", number, field=key
+        )
+
+    if not isinstance(value, dict):
+        raise bad()
+    if "date-parts" in value:
+        parts = value["date-parts"]
+        if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
+            raise bad()
+        first = parts[0] if parts else []
+        if len(first) > 3:
+            raise bad()
+        numbers = []
+        for part in first:
+            if part == "":
+                break  # some exporters pad a partial date: [["2021", "", ""]]
+            if isinstance(part, str) and re.fullmatch(r"[0-9]{1,6}", part.strip()):
+                part = int(part)
+            if not isinstance(part, int) or isinstance(part, bool):
+                raise bad()
+            numbers.append(part)
+        return numbers
+    raw = value.get("raw")
+    if raw is None:
+        return []  # a season or literal date: nothing to store
+    if not isinstance(raw, str):
+        raise bad()
+    numbers = re.findall(r"[0-9]+", raw)[:3]
+    if any(len(n) > 6 for n in numbers):
+        raise bad()
+    return [int(n) for n in numbers]
+
+
+def _csl_names(item: dict, key: str, number: int) -> list[Author]:
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportFormatError(
+            f"“{key}” must be a list of names like {CSL_NAME_SHAPE}, not "
+            f"{_json_kind(value)}.",
+            number,
+            field=key,
+        )
+    names = []
+    for position, name in enumerate(value, 1):
+        if not isinstance(name, dict):
+            raise ImportFormatError(
+                f"“{key}” name {position} must be an object like "
+                f'{{"family": "Najmabadi", "given": "Shahpar"}}, not '
+                f"{_json_kind(name)}.",
+                number,
+                field=key,
+            )
+        parts = {}
+        for part in ("family", "given", "literal", "suffix", "non-dropping-particle"):
+            text = name.get(part)
+            if text is not None and not isinstance(text, str):
+                raise ImportFormatError(
+                    f"“{key}” name {position}: “{part}” must be text, not "
+                    f"{_json_kind(text)}.",
+                    number,
+                    field=key,
+                )
+            parts[part] = text or ""
+        if parts["literal"]:
+            names.append(Author(literal=parts["literal"]))
+            continue
+        family = " ".join(
+            p for p in (parts["non-dropping-particle"], parts["family"]) if p
+        )
+        names.append(
+            Author(family=family, given=parts["given"], suffix=parts["suffix"])
+        )
+    return names
+
+
+def _csl_accessed(item: dict, number: int) -> datetime.date | None:
+    parts = _csl_date(item, "accessed", number)
+    if not parts:
+        return None
+    if len(parts) != 3:
+        raise ImportFormatError(
+            "“accessed” needs a year, month and day, like "
+            '{"date-parts": [[2024, 3, 14]]}.',
+            number,
+            field="accessed",
+        )
+    try:
+        return datetime.date(*parts)
+    except (ValueError, OverflowError):
+        shown = "-".join(str(p)[:6] for p in parts)
+        raise ImportFormatError(
+            f"“accessed” {shown} is not a real date.", number, field="accessed"
+        ) from None
 
 
 def parse_csl_json(text: str) -> list[ReferenceData]:
@@ -330,6 +490,10 @@ def parse_csl_json(text: str) -> list[ReferenceData]:
         raise ImportFormatError(
             f"invalid JSON: {error.msg}.", line=error.lineno
         ) from None
+    except RecursionError:
+        raise ImportFormatError("invalid JSON: it is nested too deeply.") from None
+    except ValueError:  # an integer too long to convert
+        raise ImportFormatError("invalid JSON: a number is too long.") from None
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
@@ -338,37 +502,38 @@ def parse_csl_json(text: str) -> list[ReferenceData]:
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise ImportFormatError("each item must be a JSON object.", number)
-        issued = _csl_date(item.get("issued"))
-        accessed = _csl_date(item.get("accessed"))
-        data = ReferenceData(
-            kind=CSL_KINDS.get(item.get("type", ""), "journal_article"),
-            title=str(item.get("title", "")),
-            authors=_csl_names(item.get("author")),
-            editors=_csl_names(item.get("editor")),
-            container_title=str(item.get("container-title", "")),
-            journal_abbrev=str(
-                item.get("container-title-short")
-                or item.get("journalAbbreviation")
-                or ""
-            ),
-            year=issued[0] if issued else None,
-            month=issued[1] if len(issued) > 1 else None,
-            day=issued[2] if len(issued) > 2 else None,
-            volume=str(item.get("volume", "")),
-            issue=str(item.get("issue", "")),
-            pages=str(item.get("page", "")),
-            publisher=str(item.get("publisher", "")),
-            publisher_place=str(item.get("publisher-place", "")),
-            edition=str(item.get("edition", "")),
-            doi=str(item.get("DOI", "")),
-            pmid=str(item.get("PMID", "")),
-            pmcid=str(item.get("PMCID", "")),
-            isbn=str(item.get("ISBN", "")),
-            url=str(item.get("URL", "")),
-            accessed=datetime.date(*accessed) if len(accessed) == 3 else None,
-        )
-        records.append(_finish(data, number, None))
+        records.append(_finish(_csl_record(item, number), number, None))
     return records
+
+
+def _csl_record(item: dict, number: int) -> ReferenceData:
+    def text(key: str) -> str:
+        return _csl_text(item, key, number)
+
+    issued = _csl_date(item, "issued", number)
+    return ReferenceData(
+        kind=CSL_KINDS.get(text("type"), "journal_article"),
+        title=text("title"),
+        authors=_csl_names(item, "author", number),
+        editors=_csl_names(item, "editor", number),
+        container_title=text("container-title"),
+        journal_abbrev=text("container-title-short") or text("journalAbbreviation"),
+        year=issued[0] if issued else None,
+        month=issued[1] if len(issued) > 1 else None,
+        day=issued[2] if len(issued) > 2 else None,
+        volume=text("volume"),
+        issue=text("issue"),
+        pages=text("page"),
+        publisher=text("publisher"),
+        publisher_place=text("publisher-place"),
+        edition=text("edition"),
+        doi=text("DOI"),
+        pmid=text("PMID"),
+        pmcid=text("PMCID"),
+        isbn=text("ISBN"),
+        url=text("URL"),
+        accessed=_csl_accessed(item, number),
+    )
 
 
 # PubMed MEDLINE -------------------------------------------------------------
@@ -419,10 +584,10 @@ def parse_medline(text: str) -> list[ReferenceData]:
                 doi = value[: -len("[doi]")].strip()
                 break
         date_parts = (first("DP") or [""])[0].split()
-        month = (
-            MONTH_NAMES.get(date_parts[1].lower()[:3]) if len(date_parts) > 1 else None
+        month = _month(date_parts[1], number, line) if len(date_parts) > 1 else None
+        day = (
+            _number(date_parts[2], "day", number, line) if len(date_parts) > 2 else None
         )
-        day = date_parts[2] if len(date_parts) > 2 else ""
         authors = [_person(name) for name in first("FAU") or []]
         if not authors:
             authors = [_medline_short_author(name) for name in first("AU") or []]
@@ -436,7 +601,7 @@ def parse_medline(text: str) -> list[ReferenceData]:
             journal_abbrev=(first("TA") or [""])[0],
             year=_year(date_parts[0] if date_parts else "", number, line),
             month=month,
-            day=int(day) if day.isdigit() else None,
+            day=day,
             volume=(first("VI") or [""])[0],
             issue=(first("IP") or [""])[0],
             pages=(first("PG") or [""])[0],

@@ -33,6 +33,7 @@ class Author:
     family: str = ""
     given: str = ""
     literal: str = ""
+    suffix: str = ""
 
     def initials(self) -> str:
         parts = self.given.replace("-", " ").replace(".", " ").split()
@@ -41,17 +42,50 @@ class Author:
     def as_dict(self) -> dict:
         if self.literal:
             return {"literal": self.literal}
-        return {"family": self.family, "given": self.given}
+        data = {"family": self.family, "given": self.given}
+        if self.suffix:
+            data["suffix"] = self.suffix
+        return data
 
     @classmethod
-    def from_dict(cls, data) -> "Author":
+    def from_dict(cls, data: object) -> "Author":
+        """An Author from stored JSON, degrading gracefully on malformed data.
+
+        Rows saved before validation existed may hold a bare string, a number
+        or null instead of a name object; they become a literal name (or an
+        empty Author, which formatting skips) rather than an error.
+        """
         if isinstance(data, Author):
             return data
-        return cls(
-            family=data.get("family", ""),
-            given=data.get("given", ""),
-            literal=data.get("literal", ""),
-        )
+        if isinstance(data, dict):
+            return cls(
+                **{
+                    name: _text(data.get(name))
+                    for name in ("family", "given", "literal", "suffix")
+                }
+            )
+        return cls(literal=_text(data))
+
+    def is_empty(self) -> bool:
+        return not (self.family.strip() or self.literal.strip())
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def people(value: object) -> list[Author]:
+    """The names in a stored authors or editors value, skipping unusable ones."""
+    if isinstance(value, dict | str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return []
+    authors = [Author.from_dict(item) for item in value]
+    return [a for a in authors if not a.is_empty()]
 
 
 @dataclass
@@ -95,7 +129,9 @@ PUBLICATION_TYPE_LEVELS = [
 
 def suggest_evidence_level(publication_types: list[str]) -> str:
     """The evidence level PubMed publication types imply, or "" if none."""
-    types = {t.strip().lower() for t in publication_types or []}
+    if not isinstance(publication_types, list | tuple):
+        return ""
+    types = {t.strip().lower() for t in publication_types if isinstance(t, str)}
     for names, level in PUBLICATION_TYPE_LEVELS:
         if types & names:
             return level
@@ -105,6 +141,9 @@ def suggest_evidence_level(publication_types: list[str]) -> str:
 def _ascii_word(text: str) -> str:
     normalized = unicodedata.normalize("NFKD", text)
     return re.sub(r"[^a-z]", "", normalized.encode("ascii", "ignore").decode().lower())
+
+
+MAX_KEY_STEM = 60
 
 
 def make_citation_key(
@@ -121,15 +160,17 @@ def make_citation_key(
     (keys are only ever added, so every suffix below it is still taken). Without
     it, 400 records by authors called Smith in one year would cost 80,000 probes.
     """
-    first = Author.from_dict(authors[0]) if authors else None
-    if first and first.literal:
+    names = people(authors)
+    first = names[0] if names else None
+    if first and first.literal.strip():
         stem = _ascii_word(first.literal.split()[0])
     elif first:
         stem = _ascii_word(first.family)
     else:
         words = [w for w in re.split(r"\W+", title or "") if _ascii_word(w)]
         stem = _ascii_word(words[0]) if words else ""
-    base = (stem or "ref") + (str(year) if year else "nd")
+    # The key must fit its 80-character field with room for a year and suffix.
+    base = (stem[:MAX_KEY_STEM] or "ref") + (str(year) if year else "nd")
     suffix = last_suffix.get(base, 0) if last_suffix is not None else 0
     key = base + _suffix(suffix)
     while taken(key):

@@ -119,7 +119,10 @@ def iter_notices(stream: BinaryIO) -> Iterator[RetractionNotice]:
 
 
 class RetractionIndex:
-    """Notices by original DOI and PMID; the most serious, latest one wins."""
+    """Notices by original DOI (case-insensitively) and PMID.
+
+    The most serious, latest notice for a paper wins.
+    """
 
     def __init__(self) -> None:
         self.by_doi: dict[str, RetractionNotice] = {}
@@ -134,10 +137,9 @@ class RetractionIndex:
         return new_key > old_key
 
     def add(self, notice: RetractionNotice) -> None:
-        if notice.original_doi and self._better(
-            notice, self.by_doi.get(notice.original_doi)
-        ):
-            self.by_doi[notice.original_doi] = notice
+        doi = identifiers.doi_key(notice.original_doi)
+        if doi and self._better(notice, self.by_doi.get(doi)):
+            self.by_doi[doi] = notice
         if notice.original_pmid and self._better(
             notice, self.by_pmid.get(notice.original_pmid)
         ):
@@ -145,8 +147,9 @@ class RetractionIndex:
 
     def lookup(self, doi: str = "", pmid: str = "") -> RetractionNotice | None:
         """Match by DOI first, then by PMID."""
-        if doi and doi.lower() in self.by_doi:
-            return self.by_doi[doi.lower()]
+        doi = identifiers.doi_key(doi)
+        if doi and doi in self.by_doi:
+            return self.by_doi[doi]
         if pmid and pmid in self.by_pmid:
             return self.by_pmid[pmid]
         return None

@@ -4,6 +4,7 @@ Defaults are safe for development: SQLite, DEBUG only when DJANGO_DEBUG=1.
 """
 
 import os
+from email.utils import formataddr, getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "django_tasks_db",
+    "siteconf",
     "articles",
     "references",
 ]
@@ -62,11 +65,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the session, the form data or the database.
+    "siteconf.middleware.RejectMalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "siteconf.sessions.SlidingExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -96,7 +102,7 @@ TEMPLATES = [
 # must stay off with a pool) with health checks on.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -113,21 +119,51 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is the optional shared cache across app servers: login throttling
-# counts and cached sessions then hold across every server.
+# Redis is the optional shared cache across app servers, so login-throttling
+# counts hold across every server. Short timeouts: a Redis that is down or
+# unreachable must cost a request well under a second, not redis-py's 5 s.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "health"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Failed logins per username and per address before log-in pauses (see
-# articles/login_throttle.py).
-LOGIN_THROTTLE = {"USER_LIMIT": 5, "ADDRESS_LIMIT": 30, "WINDOW_SECONDS": 15 * 60}
+# Sessions (staff only: readers have none) live in the database, so the
+# admin keeps working while Redis is down. Django's cached_db engine is not
+# enough: its exists() and delete() let cache errors through (a 500 on every
+# log-in and log-out), and a log-out during an outage leaves the session alive
+# in Redis once it returns. Sliding expiry writes the session at most every
+# few minutes (siteconf/sessions.py), so a cache would save only one primary-key
+# read per staff request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_HOURS", "9")) * 3600)
+SESSION_REFRESH_SECONDS = 5 * 60
+
+# Failed logins before log-in pauses (see articles/login_throttle.py): per
+# username and address pair, per username from any address, per address for
+# any username, within the window.
+LOGIN_THROTTLE = {
+    "PAIR_LIMIT": 5,
+    "USER_LIMIT": 30,
+    "ADDRESS_LIMIT": 30,
+    "WINDOW_SECONDS": 15 * 60,
+}
+
+# Background work (email, purges…) runs on Django's Tasks framework: stored in
+# the database and run by `manage.py db_worker`. DJANGO_TASKS_BACKEND may choose
+# django.tasks.backends.immediate.ImmediateBackend to run tasks in-process.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -149,6 +185,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Django serves /media/ itself (siteconf/views.py, with sandboxing headers)
+# unless the web server does: then set HEALTH_SERVE_MEDIA=0 (see README).
+HEALTH_SERVE_MEDIA = env_bool("HEALTH_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -158,17 +197,32 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Security headers. HTTPS-only settings switch on outside DEBUG.
+# Article bodies are capped far lower by the form (articles/limits.py); this
+# only has to let a too-long paste reach the form, so the text is kept and the
+# error shown. Larger requests get the 400 page saying the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Security headers. HTTPS-only settings switch on with DJANGO_HTTPS=1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if env_bool("DJANGO_HTTPS", default=False):
+HEALTH_HTTPS = env_bool("DJANGO_HTTPS", default=False)
+if HEALTH_HTTPS:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS for subdomains and the browsers' preload list commit the whole domain,
+# other sites included, to HTTPS for a year and are slow to undo: the domain's
+# owner opts in. Until then `check --deploy` is told these are deliberate.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -199,6 +253,55 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Server errors are mailed to DJANGO_ADMINS, e.g. "Ops <ops@example.org>, b@x.org".
+ADMINS = [
+    formataddr(pair)
+    for pair in getaddresses([os.environ.get("DJANGO_ADMINS", "")])
+    if pair[1]
+]
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Logging: everything at INFO and above goes to stderr, one JSON object per
+# line in production (for the log collector) and plain text with DEBUG on;
+# errors, with their tracebacks, are also mailed to ADMINS when DEBUG is off.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "siteconf.logging.JSONFormatter"},
+        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "siteconf.logging.StderrHandler",
+            "formatter": "text" if DEBUG else "json",
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "root": {
+        "handlers": ["stderr", "mail_admins"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        # Django's own records go to the root handlers above, not its defaults.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Refused hosts, oversized or malformed requests: anyone on the
+        # internet can cause these, so they are logged but never mailed.
+        "django.security": {
+            "handlers": ["stderr"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
+}
+
 # django-markdownx: the preview uses our one render function, and uploads
 # accept only raster images that Pillow re-encodes (no SVG, no GIF).
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_preview"
@@ -211,10 +314,13 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 MARKDOWNX_MEDIA_PATH = "uploads/"
 
 # Editorial settings of this site.
+base_url = os.environ.get("HEALTH_SITE_BASE_URL", "http://127.0.0.1:8000")
 HEALTH_SITE = {
     "NAME": os.environ.get("HEALTH_SITE_NAME", "Reviewed Health"),
     "PUBLISHER": os.environ.get("HEALTH_SITE_PUBLISHER", "Reviewed Health Ltd"),
-    "BASE_URL": os.environ.get("HEALTH_SITE_BASE_URL", "http://127.0.0.1:8000"),
+    # The one origin for absolute URLs (canonical links, feeds, emails),
+    # without a trailing slash; `check --deploy` refuses a local one.
+    "BASE_URL": base_url.rstrip("/"),
     "CITATION_STYLE": os.environ.get("HEALTH_CITATION_STYLE", "ama"),
     "DEFAULT_REVIEW_INTERVAL_MONTHS": 36,
     "CONTACT_EMAIL": os.environ.get("HEALTH_SITE_CONTACT", "editorial@example.org"),

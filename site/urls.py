@@ -1,17 +1,21 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import preview_views, views
 from articles.login_throttle import ThrottledLoginForm
 from articles.sitemaps import SITEMAPS
+from siteconf import views as site_views
 
 admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
 admin.site.site_title = f"{settings.HEALTH_SITE['NAME']} editorial"
 admin.site.index_title = "Write, review and publish"
 admin.site.login_form = ThrottledLoginForm
 
+handler400 = "siteconf.views.bad_request"
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
 
@@ -35,7 +39,8 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.HEALTH_SERVE_MEDIA:
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(
+        re_path(rf"^{media_prefix}(?P<path>.*)$", site_views.serve_media, name="media")
+    )

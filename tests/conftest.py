@@ -8,6 +8,26 @@ from articles.roles import ensure_groups
 from references.models import Reference
 
 PASSWORD = "correct horse battery staple"
+NO_CHROMIUM = "chromium is not installed"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """Say at the end of the run, below the short summary where nobody can
+    miss it, that the browser tests did not run."""
+    yield
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and NO_CHROMIUM in report.longrepr[2]
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests skipped: {NO_CHROMIUM} "
+            "(apt-get install -y chromium)",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +43,21 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def dead_redis(settings):
+    """The production cache settings, pointed at a closed port: Redis is down."""
+    original = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    yield
+    settings.CACHES = original  # before empty_cache clears it
 
 
 NAJMABADI = {

@@ -18,6 +18,7 @@ from articles.workflow import (
     schedule_unpublish,
 )
 from tests.conftest import create_article
+from tests.tasks import run_tasks
 
 Status = Article.Status
 NOON = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)
@@ -224,16 +225,19 @@ def test_change_list_shows_schedule_with_timezone(client, approved_article, edit
 # Re-review ---------------------------------------------------------------------------
 
 
-def test_next_review_due_uses_topic_interval(approved_article, editor, topic):
-    """Next review due is the last full review plus the topic's interval."""
+def test_next_review_due_uses_topic_interval(article, writer, reviewer, editor, topic):
+    """Next review due is the last full review plus the reviewed topic's interval."""
     topic.review_interval_months = 12
     topic.save()
-    approved_article.topics.add(topic)
+    article.topics.add(topic)
+    article.save_revision(by=writer)
+    article.submit_for_review(by=writer)
+    article.approve(by=reviewer)
     with time_machine.travel(NOON, tick=False):
-        approved_article.publish(by=editor)
-    approved_article.refresh_from_db()
-    assert approved_article.next_review_due == approved_article.last_reviewed.replace(
-        year=approved_article.last_reviewed.year + 1
+        article.publish(by=editor)
+    article.refresh_from_db()
+    assert article.next_review_due == article.last_reviewed.replace(
+        year=article.last_reviewed.year + 1
     )
 
 
@@ -263,6 +267,7 @@ def test_due_within_30_days_filter(live_article):
 
 
 def recipients():
+    run_tasks()
     return [sorted(m.to) for m in mail.outbox]
 
 
@@ -304,6 +309,7 @@ def test_nobody_is_mailed_about_their_own_action(
         article.submit_for_review(by=editor)
         article.approve(by=reviewer)
         article.publish(by=editor)
+    run_tasks()
     to_editor = [m.subject for m in mail.outbox if "editor@example.org" in m.to]
     assert to_editor == [f"[Approved] {article.title}"]
 

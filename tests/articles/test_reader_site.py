@@ -32,6 +32,7 @@ def many_live(writer, reviewer, editor, reference, topic):
             body=f"## Section {n}\n\nFertility text {n} [@najmabadi2021].",
         )
         article.topics.add(topic)
+        article.save_revision(by=writer)
         articles.append(publish(article, writer, reviewer, editor))
     return articles
 
@@ -150,6 +151,7 @@ def test_query_counts_do_not_grow_with_items(
     for n in range(count):
         article = create_article(writer, slug=f"q-{n}", title=f"Fertility {n}")
         article.topics.add(topic)
+        article.save_revision(by=writer)
         articles.append(publish(article, writer, reviewer, editor))
     urls = [
         "/",

@@ -2,6 +2,10 @@
 
 Browser tests are skipped when chromium is missing, unless REQUIRE_BROWSER=1
 (set by .ci/run), where a missing browser is a failure.
+
+Screenshots go to the ignored test-results/screenshots/, so a test run leaves
+the work tree clean; `make screenshots` (UPDATE_SCREENSHOTS=1) refreshes the
+README's in docs/screenshots/.
 """
 
 import os
@@ -19,7 +23,7 @@ from django.test.testcases import LiveServerThread, _StaticFilesHandler
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "review-demo-2026"
 
 
@@ -111,6 +115,13 @@ def logout(page, site_server):
     page.context.clear_cookies()
 
 
+def screenshot_folder() -> Path:
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        return ROOT / "docs" / "screenshots"
+    return ROOT / "test-results" / "screenshots"
+
+
 def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    folder = screenshot_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=True)

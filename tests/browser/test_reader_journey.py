@@ -36,7 +36,7 @@ def test_reader_journey(page, site_server, demo):
     expect(reference).to_be_visible()
     expect(reference).to_contain_text("Coomarasamy A")
     expect(reference.get_by_role("link", name="DOI")).to_have_attribute(
-        "href", "https://doi.org/10.1056/nejmoa1504927"
+        "href", "https://doi.org/10.1056/NEJMoa1504927"
     )
     page.get_by_label("Search articles").fill("bleeding")
     page.get_by_role("button", name="Search").first.click()

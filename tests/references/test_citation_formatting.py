@@ -10,7 +10,7 @@ from references.formatting import format_reference, format_reference_html
 from references.importers import parse
 from references.records import Author, ReferenceData
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 AMA_NAJMABADI = (
     "Najmabadi S, Schliep KC, Simonsen SE, Porucznik CA, Egger MJ, Stanford JB. "
     "Cervical mucus patterns and the fertile window in women without known "

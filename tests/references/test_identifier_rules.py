@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from references.identifiers import (
     IdentifierError,
     detect_identifier,
+    doi_key,
     normalize_doi,
     normalize_isbn,
     normalize_pmcid,
@@ -15,18 +16,24 @@ from references.identifiers import (
 
 
 @pytest.mark.parametrize(
-    "raw",
+    "raw,expected",
     [
-        "10.1093/humrep/deab049",
-        "https://doi.org/10.1093/HUMREP/deab049",
-        "http://dx.doi.org/10.1093/humrep/deab049",
-        "doi:10.1093/humrep/deab049",
-        "DOI: 10.1093/humrep/deab049.",
+        ("10.1093/humrep/deab049", "10.1093/humrep/deab049"),
+        ("https://doi.org/10.1093/HUMREP/deab049", "10.1093/HUMREP/deab049"),
+        ("http://dx.doi.org/10.1093/humrep/deab049", "10.1093/humrep/deab049"),
+        ("doi:10.1056/NEJMoa1504927", "10.1056/NEJMoa1504927"),
+        ("DOI: 10.1093/humrep/deab049.", "10.1093/humrep/deab049"),
+        (" \t10.7554/eLife.80092 ", "10.7554/eLife.80092"),
     ],
 )
-def test_doi_prefixes_stripped_and_lowercased(raw):
-    """DOI URLs and doi: prefixes normalize to the bare lowercase DOI."""
-    assert normalize_doi(raw) == "10.1093/humrep/deab049"
+def test_doi_prefixes_stripped_case_kept(raw, expected):
+    """DOI URLs, doi: prefixes and whitespace go; the DOI keeps its case."""
+    assert normalize_doi(raw) == expected
+
+
+def test_doi_key_folds_case():
+    """DOIs are compared case-insensitively through doi_key."""
+    assert doi_key("10.1056/NEJMoa1504927") == doi_key("10.1056/nejmoa1504927")
 
 
 @pytest.mark.parametrize("raw", ["10.1093", "11.1234/abc", "10.12/abc", "humrep"])
@@ -39,7 +46,7 @@ def test_bad_doi_says_what_is_wrong(raw):
 def test_early_wiley_doi_is_accepted():
     """Early Wiley DOIs outside Crossref's main pattern are still valid."""
     doi = "10.1002/(SICI)1097-4636(199706)35:4<433::AID-JBM1>3.0.CO;2-Q"
-    assert normalize_doi(doi) == doi.lower()
+    assert normalize_doi(doi) == doi
 
 
 @pytest.mark.parametrize("raw,expected", [("33990841", "33990841"), ("PMID: 1", "1")])

@@ -6,7 +6,7 @@ import pytest
 
 from references.importers import ImportFormatError, detect_format, parse
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MEDLINE = FIXTURES / "pubmed-medline-10-records.txt"
 
 
@@ -20,7 +20,7 @@ def medline_pairs() -> list[tuple[str, str]]:
     for record in re.split(r"\n(?=PMID- )", fixture(MEDLINE.name)):
         pmid = re.search(r"^PMID- (\d+)", record, re.M).group(1)
         doi = re.search(r"^(?:AID|LID) - (\S+) \[doi\]", record, re.M).group(1)
-        pairs.append((pmid, doi.lower()))
+        pairs.append((pmid, doi))
     return pairs
 
 

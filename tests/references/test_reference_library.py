@@ -13,11 +13,11 @@ from references.models import Reference
 from references.records import make_citation_key
 from tests.conftest import create_article
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MEDLINE = FIXTURES / "pubmed-medline-10-records.txt"
 
 
-# Reference edits and the content hash -------------------------------------------
+# Reference edits and the content hash -------------------------------------------------
 
 
 def test_editing_a_cited_reference_changes_the_hash_and_voids_approval(
@@ -57,7 +57,7 @@ def test_uncited_reference_edit_changes_nothing(article, writer, reference):
     assert article.revisions.count() == 1
 
 
-# Model validation ----------------------------------------------------------------
+# Model validation ---------------------------------------------------------------------
 
 
 def test_duplicate_doi_refused_with_link(reference):
@@ -113,7 +113,7 @@ def test_group_author_key(db):
     assert ref.citation_key == "world2022"
 
 
-# Import command -------------------------------------------------------------------
+# Import command -----------------------------------------------------------------------
 
 
 def test_import_command_imports_medline_with_progress_and_summary(db):
@@ -151,7 +151,7 @@ def test_import_command_is_all_or_nothing(db, tmp_path):
     assert not Reference.objects.exists()
 
 
-# Admin import ----------------------------------------------------------------------
+# Admin import -------------------------------------------------------------------------
 
 
 IMPORT_URL = "/admin/references/reference/import/"
@@ -166,11 +166,7 @@ def test_admin_import_previews_then_imports(client, editor, reference):
     assert "10 references will be created" in html
     assert "Time lapse: A glimpse into prehistoric genomics" in html
     assert Reference.objects.count() == 1  # nothing yet
-    response = client.post(
-        IMPORT_URL,
-        {"text": preview.context["text"], "format": "", "confirm": "1"},
-        follow=True,
-    )
+    response = client.post(IMPORT_URL, {"token": preview.context["token"]}, follow=True)
     assert Reference.objects.count() == 11
     assert "Imported 10 reference(s)" in response.content.decode()
 

@@ -36,7 +36,7 @@ def test_notices_tolerate_known_quirks():
         row(2, "unavailable", "33990841", "Expression of concern"),
     ).replace(b"A paper", b"A \xff\xfe paper", 1)
     notices = list(iter_notices(io.BytesIO(data)))
-    assert notices[0].original_doi == "10.1093/humrep/deab049"
+    assert notices[0].original_doi == "10.1093/HUMREP/deab049"
     assert notices[0].original_pmid == ""
     assert notices[0].date == datetime.date(2021, 3, 14)
     assert notices[0].reason == "Concerns/Issues About Data; Falsification"
@@ -67,6 +67,17 @@ def test_index_prefers_retraction_and_matches_doi_then_pmid():
     assert index.lookup(doi="10.1000/a").nature == "retraction"
     assert index.lookup(doi="10.9/none", pmid="222").nature == "correction"
     assert index.lookup(doi="10.9/none", pmid="999") is None
+
+
+def test_index_matches_dois_whatever_their_case():
+    """A notice for 10.1056/NEJMoa… matches a reference stored as 10.1056/nejmoa…."""
+    index = RetractionIndex()
+    for notice in iter_notices(
+        io.BytesIO(csv_bytes(row(1, "10.1056/NEJMoa1504927", "0", "Retraction")))
+    ):
+        index.add(notice)
+    assert index.lookup(doi="10.1056/nejmoa1504927").nature == "retraction"
+    assert index.lookup(doi="10.1056/NEJMOA1504927").nature == "retraction"
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 
+from articles import notifications
+from articles.absolute_urls import absolute
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
 from references.models import Reference
@@ -116,7 +117,7 @@ REFERENCES = [
         "volume": "373",
         "issue": "22",
         "pages": "2141-2148",
-        "doi": "10.1056/nejmoa1504927",
+        "doi": "10.1056/NEJMoa1504927",
         "pmid": "26605928",
         "evidence_level": "rct",
         "publication_types": ["Randomized Controlled Trial"],
@@ -141,7 +142,7 @@ REFERENCES = [
         "volume": "380",
         "issue": "19",
         "pages": "1815-1824",
-        "doi": "10.1056/nejmoa1813730",
+        "doi": "10.1056/NEJMoa1813730",
         "pmid": "31067371",
         "evidence_level": "rct",
         "publication_types": ["Randomized Controlled Trial"],
@@ -278,16 +279,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
         # Demo transitions would email the demo users; keep the console quiet.
-        with (
-            override_settings(
-                MAILERS={
-                    "default": {
-                        "BACKEND": "django.core.mail.backends.dummy.EmailBackend"
-                    }
-                }
-            ),
-            transaction.atomic(),
-        ):
+        with notifications.muted(), transaction.atomic():
             ensure_groups(django_apps)
             users = self._users(password)
             topics = self._topics()
@@ -296,8 +288,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready ({created} new article(s)). Log in at "
-                "http://127.0.0.1:8000/admin/ with password "
-                f"“{password}” as:"
+                f"{absolute('/admin/')} with password “{password}” as:"
             )
         )
         for username, role in [

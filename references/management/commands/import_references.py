@@ -41,9 +41,9 @@ class Command(BaseCommand):
             ) from None
         try:
             records = parse(text, format)
+            plan = plan_import(records)
         except ImportFormatError as error:
             raise CommandError(f"{file}: {error} Nothing was imported.") from None
-        plan = plan_import(records)
         for record, existing, why in plan.duplicates:
             self.stdout.write(
                 f"  skipped (same {why} as {existing.citation_key}): "

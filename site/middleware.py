@@ -1,0 +1,51 @@
+"""Refuse malformed requests at the edge, before any view or query sees them."""
+
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpRequest, HttpResponse
+
+from siteconf.views import bad_request
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def malformed_part(request: HttpRequest) -> str:
+    """Which part of the request carries a NUL byte or an undecodable query
+    string ("" when none does). PostgreSQL refuses NUL in text, so any such
+    value that reached a query would be a 500."""
+    if "\x00" in request.path:
+        return "address"
+    try:
+        # WSGI gives the raw query string as latin-1 (PEP 3333).
+        raw = request.META.get("QUERY_STRING", "").encode("latin-1")
+        query = unquote_to_bytes(raw.replace(b"+", b" ")).decode()
+    except UnicodeError:
+        return "query string"
+    if "\x00" in query:
+        return "query string"
+    if any("\x00" in key + value for key, value in request.COOKIES.items()):
+        return "cookies"
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        # Parsing here costs nothing extra: the CSRF check reads request.POST
+        # for every POST anyway. Uploaded files' bytes are not text and are
+        # not checked.
+        for key, values in request.POST.lists():
+            if any("\x00" in text for text in [key, *values]):
+                return "form data"
+    return ""
+
+
+class RejectMalformedRequestMiddleware:
+    """Answer 400 with a readable page to a request whose address, query
+    string, cookies or form data contain a NUL byte, or whose query string is
+    not UTF-8."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if part := malformed_part(request):
+            return bad_request(
+                request, reason=f"The request's {part} contained invalid characters."
+            )
+        return self.get_response(request)
