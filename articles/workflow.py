@@ -20,6 +20,7 @@ from articles.models import (
     AuditEntry,
     Review,
     Revision,
+    WorkflowError,
     add_months,
     compute_content_hash,
 )
@@ -28,10 +29,6 @@ from articles.search import index_live_revision
 from articles.text import normalize_single_line, single_line
 
 Status = Article.Status
-
-
-class WorkflowError(Exception):
-    """A refused transition, with a message a person can act on."""
 
 
 def _lock(article: Article) -> Article:

@@ -1,20 +1,20 @@
-"""The editorial models. Import them from here: `from articles.models import Article`."""
+"""The editorial models, by family. Import them from here:
+`from articles.models import Article`."""
 
 from articles.models.article import (
-    CONTENT_FIELDS,
-    DEFAULT_REVIEW_INTERVAL_MONTHS,
     SINGLE_LINE_FIELDS,
     Article,
-    ArticleQuerySet,
-    AuditEntry,
-    Contributor,
-    PreviewLink,
-    PreviewLinkQuerySet,
+    WorkflowError,
+    add_months,
+)
+from articles.models.audit import AuditEntry
+from articles.models.people import DEFAULT_REVIEW_INTERVAL_MONTHS, Contributor, Topic
+from articles.models.preview import PreviewLink, PreviewLinkQuerySet
+from articles.models.queries import ArticleQuerySet, cites_retracted
+from articles.models.revision import (
+    CONTENT_FIELDS,
     Review,
     Revision,
-    Topic,
-    add_months,
-    cites_retracted,
     compute_content_hash,
 )
 
@@ -31,6 +31,7 @@ __all__ = [
     "Review",
     "Revision",
     "Topic",
+    "WorkflowError",
     "add_months",
     "cites_retracted",
     "compute_content_hash",
