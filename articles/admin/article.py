@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import admin_pages
+from articles.admin import history as admin_pages
 from articles.diffs import compare
 from articles.models import (
     CONTENT_FIELDS,
