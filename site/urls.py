@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from articles import preview_views, views
+from articles import views
+from articles.admin import editor
 from articles.login_throttle import ThrottledLoginForm
 from articles.sitemaps import SITEMAPS
 from siteconf import views as site_views
@@ -24,10 +25,10 @@ urlpatterns = [
     # mounted here behind staff-only checks instead of include("markdownx.urls").
     path(
         "admin/markdownx/markdownify/",
-        preview_views.markdownify,
+        editor.markdownify,
         name="markdownx_markdownify",
     ),
-    path("admin/markdownx/upload/", preview_views.upload, name="markdownx_upload"),
+    path("admin/markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
