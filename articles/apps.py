@@ -20,4 +20,4 @@ class ArticlesConfig(AppConfig):
             sender=self,
             dispatch_uid="articles.install_database_rules",
         )
-        from articles import login_throttle, signals  # noqa: F401
+        from articles import signals  # noqa: F401

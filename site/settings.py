@@ -144,7 +144,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_HOURS", "9")) * 3600)
 SESSION_REFRESH_SECONDS = 5 * 60
 
-# Failed logins before log-in pauses (see articles/login_throttle.py): per
+# Failed logins before log-in pauses (see articles/admin/login.py): per
 # username and address pair, per username from any address, per address for
 # any username, within the window.
 LOGIN_THROTTLE = {

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 
 from articles import views
 from articles.admin import editor
-from articles.login_throttle import ThrottledLoginForm
+from articles.admin.login import ThrottledLoginForm
 from articles.sitemaps import SITEMAPS
 from siteconf import views as site_views
 
