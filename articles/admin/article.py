@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.admin import history as admin_pages
-from articles.diffs import compare
+from articles.admin.diffs import compare
 from articles.models import (
     CONTENT_FIELDS,
     Article,

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.diffs import compare
+from articles.admin.diffs import compare
 from articles.models import Article, AuditEntry, PreviewLink, Review
 from articles.roles import sees_every_article
 from articles.workflow import WorkflowError, restore

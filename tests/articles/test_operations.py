@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.diffs import word_diff
+from articles.admin.diffs import word_diff
 from articles.models import Article, AuditEntry, PreviewLink
 from articles.workflow import (
     WorkflowError,
