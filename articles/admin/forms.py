@@ -1,0 +1,127 @@
+"""Forms of the desk: the article form with its edit-conflict check, and the
+contributor form."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from markdownx.widgets import AdminMarkdownxWidget
+
+from articles.models import Article, Contributor
+
+
+class EditConflict(forms.ValidationError):
+    pass
+
+
+class ArticleForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label=_("What changed"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional; shown in the history and, once live, to readers."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if not self.is_bound:
+            self.initial["base_version"] = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Lock the row for the rest of the request (the admin wraps the view
+        # in a transaction), so two simultaneous saves cannot both pass.
+        current = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("last_edited_by", "current_revision")
+            .get(pk=self.instance.pk)
+        )
+        base = cleaned.get("base_version")
+        if base is None:
+            raise forms.ValidationError(
+                _("This form is missing its version; reload the page and try again."),
+                code="no_version",
+            )
+        if base != current.edit_version:
+            self.conflict = current
+            # The re-shown form carries the new version: saving it again is a
+            # deliberate overwrite by someone who has now seen their changes.
+            self.data = self.data.copy()
+            self.data["base_version"] = current.edit_version
+            who = current.last_edited_by
+            name = (who.get_full_name() or who.username) if who else _("someone")
+            when = (
+                date_format(timezone.localtime(current.last_edited_at), "j M Y H:i T")
+                if current.last_edited_at
+                else ""
+            )
+            raise EditConflict(
+                _(
+                    "%(name)s saved this article at %(when)s, after you opened it. "
+                    "Your text is kept below; compare it with theirs, merge, then "
+                    "save again."
+                )
+                % {"name": name, "when": when},
+                code="conflict",
+            )
+        return cleaned
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "topics",
+            "authors",
+            "references",
+            "seo_title",
+            "meta_description",
+            "social_image",
+            "social_image_alt",
+            "medical_audience",
+            "disclosures",
+            "review_interval_months",
+        ]
+        widgets = {
+            "body": AdminMarkdownxWidget,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "meta_description": forms.Textarea(attrs={"rows": 3}),
+            "disclosures": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StaffUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class ContributorForm(forms.ModelForm):
+    # A plain choice of staff accounts: the admin's user autocomplete would
+    # need editors to be allowed to browse every user account.
+    user = StaffUserChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        required=False,
+        label=_("user account"),
+        help_text=_("The staff account this profile belongs to, if any."),
+    )
+
+    class Meta:
+        model = Contributor
+        fields = [
+            "user",
+            "display_name",
+            "slug",
+            "credentials",
+            "specialty",
+            "registration",
+            "bio",
+            "photo",
+        ]

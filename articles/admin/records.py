@@ -1,0 +1,63 @@
+"""Read-only lists of revisions, reviews and the audit log, scoped like articles."""
+
+from django.contrib import admin
+
+from articles.models import Article, AuditEntry, Review, Revision
+from articles.roles import sees_every_article
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    #: The lookup from this model to its article, for scoping writers.
+    article_lookup = "article"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_every_article(request.user):
+            return queryset
+        mine = Article.objects.editable_by(request.user).values("pk")
+        return queryset.filter(**{f"{self.article_lookup}__in": mine})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["article", "number", "created_by", "created_at", "change_note"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__title", "title"]
+    exclude = ["cited_references"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = [
+        "revision",
+        "decision",
+        "reviewer_name",
+        "full_review",
+        "created_at",
+    ]
+    list_filter = ["decision", "full_review"]
+    list_select_related = ["revision"]
+    article_lookup = "revision__article"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "article",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+    ]
+    list_filter = ["action"]
+    list_select_related = ["article", "actor"]
