@@ -1,54 +1,25 @@
-"""Full-text search of live articles.
+"""Full-text search of live articles: the reader's queries.
 
-On PostgreSQL: a weighted tsvector (title A, summary B, body C) stored at
-publish time with a GIN index, ranked with ts_rank and highlighted with
-ts_headline. On SQLite: a simpler case-insensitive match, newest first.
+On PostgreSQL the stored tsvector (see articles/search_index.py) is matched
+with websearch syntax, ranked with ts_rank and highlighted with ts_headline.
+On SQLite: a simpler case-insensitive match, newest first.
 """
-
-import html
 
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
-from django.db import connection
-from django.db.models import F, Q, Value
-from django.utils.html import escape, strip_tags
+from django.db.models import F, Q
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.search_index import CONFIG, is_postgresql
 from articles.text import single_line
 
-CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 # Sentinels around matches; the snippet is escaped, then they become <mark>.
 START, STOP = "\u27e6", "\u27e7"
-
-
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def index_live_revision(article) -> None:
-    """Store the search text (and vector on PostgreSQL) of the live revision."""
-    from articles.models import Article
-
-    revision = article.live_revision
-    text = html.unescape(strip_tags(revision.body_html)) if revision else ""
-    text = " ".join(text.split())
-    updates = {"search_text": text}
-    if is_postgresql():
-        updates["search_vector"] = (
-            SearchVector(
-                Value(revision.title if revision else ""), weight="A", config=CONFIG
-            )
-            + SearchVector(
-                Value(revision.summary if revision else ""), weight="B", config=CONFIG
-            )
-            + SearchVector(Value(text), weight="C", config=CONFIG)
-        )
-    Article.objects.filter(pk=article.pk).update(**updates)
 
 
 def clean_query(raw: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from articles import notifications
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
-from articles.search import index_live_revision
+from articles.search_index import index_live_revision
 from articles.workflow.steps import (
     Status,
     lock,
