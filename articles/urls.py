@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import feeds
+from articles.public import views
 
 app_name = "articles"
 

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from articles import views
 from articles.admin import editor
 from articles.admin.login import ThrottledLoginForm
+from articles.public import views
 from articles.sitemaps import SITEMAPS
 from siteconf import views as site_views
 
@@ -17,8 +17,8 @@ admin.site.index_title = "Write, review and publish"
 admin.site.login_form = ThrottledLoginForm
 
 handler400 = "siteconf.views.bad_request"
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler404 = "articles.public.views.page_not_found"
+handler500 = "articles.public.views.server_error"
 
 urlpatterns = [
     # markdownx's own URLs accept anonymous requests, so its two views are
