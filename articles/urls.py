@@ -1,7 +1,6 @@
 from django.urls import path
 
-from articles import feeds
-from articles.public import views
+from articles.public import feeds, views
 
 app_name = "articles"
 
