@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from articles.admin import editor
 from articles.admin.login import ThrottledLoginForm
 from articles.public import views
-from articles.sitemaps import SITEMAPS
+from articles.public.sitemaps import SITEMAPS
 from siteconf import views as site_views
 
 admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
