@@ -37,7 +37,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 ]
 
 if settings.HEALTH_SERVE_MEDIA:
