@@ -12,9 +12,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from articles import search as article_search
 from articles.absolute_urls import absolute, absolute_media
 from articles.models import Article, Contributor, PreviewLink, Topic
+from articles.public import search as article_search
 
 PAGE_SIZE = 10
 PUBLIC_MAX_AGE = 300
