@@ -1,7 +1,5 @@
 """Public pages. Every query goes through `Article.objects.live()`."""
 
-import json
-
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
@@ -9,16 +7,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from articles.absolute_urls import absolute, absolute_media
 from articles.models import Article, Contributor, PreviewLink, Topic
 from articles.public import search as article_search
+from articles.public.structured_data import structured_data
 
 PAGE_SIZE = 10
 PUBLIC_MAX_AGE = 300
-JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def _cacheable(response: HttpResponse) -> HttpResponse:
@@ -59,67 +56,6 @@ def article_etag(article: Article) -> str:
     """
     published = int(article.last_published_at.timestamp() * 1_000_000)
     return f'"{article.live_revision.content_hash[:32]}-{published}"'
-
-
-def structured_data(article: Article, revision, review, request) -> str:
-    """JSON-LD: one @graph with a MedicalWebPage and an Article."""
-    url = absolute(article.get_absolute_url())
-    reviewer = None
-    if review is not None:
-        reviewer = {"@type": "Person", "name": review.reviewer_byline}
-        contributor = getattr(review.reviewer, "contributor", None)
-        if contributor is not None:
-            reviewer["url"] = absolute(contributor.get_absolute_url())
-    authors = [
-        {"@type": "Person", "name": author["label"], "url": absolute(author["url"])}
-        for author in revision.authors_shown
-    ]
-    graph = [
-        {
-            "@type": "MedicalWebPage",
-            "@id": f"{url}#page",
-            "url": url,
-            "name": revision.title,
-            "lastReviewed": article.last_reviewed.isoformat()
-            if article.last_reviewed
-            else None,
-            "reviewedBy": reviewer,
-            "medicalAudience": {
-                "@type": "MedicalAudience",
-                "audienceType": "Clinician"
-                if revision.medical_audience == "clinician"
-                else "Patient",
-            },
-            "mainEntity": {"@id": f"{url}#article"},
-        },
-        {
-            "@type": "Article",
-            "@id": f"{url}#article",
-            "headline": revision.title,
-            "description": revision.meta_description or revision.summary,
-            "author": authors,
-            "datePublished": article.first_published_at.isoformat(),
-            "dateModified": article.last_published_at.isoformat(),
-            "publisher": {
-                "@type": "Organization",
-                "name": settings.HEALTH_SITE["PUBLISHER"],
-            },
-            "citation": [
-                {
-                    "@type": "ScholarlyArticle",
-                    "name": ref["title"],
-                    "sameAs": f"https://doi.org/{ref['doi']}",
-                }
-                if ref.get("doi")
-                else {"@type": "CreativeWork", "name": ref["text"]}
-                for ref in revision.cited
-            ],
-        },
-    ]
-    if revision.social_image:
-        graph[1]["image"] = [absolute_media(revision.social_image)]
-    data = {"@context": "https://schema.org", "@graph": graph}
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES))
 
 
 @require_GET
