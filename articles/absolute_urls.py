@@ -3,6 +3,7 @@ robots.txt and emails all build them from `HEALTH_SITE["BASE_URL"]`, never from
 the request's Host header (which a client controls)."""
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 
 
 def base_url() -> str:
@@ -17,7 +18,5 @@ def absolute(path: str) -> str:
 
 def absolute_media(name: str) -> str:
     """The public URL of a stored file (object storage may already give one)."""
-    from django.core.files.storage import default_storage
-
     url = default_storage.url(name)
     return url if url.startswith(("https://", "http://")) else absolute(url)

@@ -3,10 +3,10 @@ from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from articles import db_rules
+
 
 def install_database_rules(using, **kwargs) -> None:
-    from articles import db_rules
-
     db_rules.install(connections[using])
 
 
@@ -20,4 +20,5 @@ class ArticlesConfig(AppConfig):
             sender=self,
             dispatch_uid="articles.install_database_rules",
         )
+        # Connects the reference-change receivers, once the models are loaded.
         from articles import signals  # noqa: F401

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.rendering import render
+
 SEO_TITLE_MAX = 60
 META_DESCRIPTION_RANGE = (120, 160)
 OLD_SOURCE_YEARS = 10
@@ -30,8 +32,6 @@ def run_checks(article, revision) -> list[Check]:
     (frozen references) and the render results `unresolved`, `citation_count`
     and `images_without_alt`; `Revision` instances are re-rendered for those.
     """
-    from articles.rendering import render
-
     rendered = render(revision.body)
     problems: list[Check] = []
     for key in rendered.unresolved:

@@ -24,6 +24,7 @@ from references.citations import (
     number_citations,
 )
 from references.formatting import format_reference, format_reference_html
+from references.models import Reference
 from references.records import EVIDENCE_LEVELS
 
 # Private-use characters mark where citations go; Markdown leaves them alone.
@@ -142,8 +143,6 @@ RESOLVE_BATCH = 500
 
 
 def _resolver(keys: Iterable[CitationKey]):
-    from references.models import Reference
-
     keys = list(keys)
     by_key = sorted({k.value for k in keys if k.kind == "key"})
     by_doi = sorted({k.value.lower() for k in keys if k.kind == "doi"})

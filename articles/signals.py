@@ -9,13 +9,12 @@ article needs review again. Live pages keep their frozen copy until then.
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from articles.models import Article
 from references.models import Reference
 
 
 def propagate_reference_change(reference_ids, by=None) -> int:
     """Re-snapshot the articles citing these references; return how many changed."""
-    from articles.models import Article
-
     articles = Article.objects.filter(
         current_revision__cited_references__in=list(reference_ids)
     ).distinct()

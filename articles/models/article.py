@@ -25,6 +25,17 @@ class WorkflowError(Exception):
     """A refused transition, with a message a person can act on."""
 
 
+def _workflow():
+    """articles.workflow, which implements the transitions below them.
+
+    Imports go one way, workflow → models, so the model methods (the stable
+    API) import it when first called rather than at module level.
+    """
+    from articles import workflow
+
+    return workflow
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """Return the same day `months` later, clamped to the end of shorter months."""
     month_index = day.month - 1 + months
@@ -362,40 +373,28 @@ class Article(models.Model):
 
         A change voids any approval or pending review of the previous revision.
         """
-        # workflow imports these models, so it is imported on call; the model
-        # methods are the stable API and the workflow functions implement them.
-        from articles.workflow import save_revision
-
-        return save_revision(self, by=by, note=note)
+        return _workflow().save_revision(self, by=by, note=note)
 
     # Transitions ---------------------------------------------------------
 
     def submit_for_review(self, by) -> None:
         """Send the current revision to the medical reviewers."""
-        from articles.workflow import submit_for_review
-
-        submit_for_review(self, by=by)
+        _workflow().submit_for_review(self, by=by)
 
     def approve(self, by, comment: str = "", full_review: bool = True) -> "Review":
         """Approve the current revision, binding to its content hash."""
-        from articles.workflow import approve
-
-        return approve(self, by=by, comment=comment, full_review=full_review)
+        return _workflow().approve(
+            self, by=by, comment=comment, full_review=full_review
+        )
 
     def request_changes(self, by, comment: str) -> "Review":
         """Send the article back to its authors with the reviewer's comment."""
-        from articles.workflow import request_changes
-
-        return request_changes(self, by=by, comment=comment)
+        return _workflow().request_changes(self, by=by, comment=comment)
 
     def publish(self, by, at: datetime.datetime | None = None) -> None:
         """Put the approved revision online now, or schedule it for `at`."""
-        from articles.workflow import publish
-
-        publish(self, by=by, at=at)
+        _workflow().publish(self, by=by, at=at)
 
     def unpublish(self, by, reason: str) -> None:
         """Withdraw the live page; readers get 410 Gone with a short notice."""
-        from articles.workflow import unpublish
-
-        unpublish(self, by=by, reason=reason)
+        _workflow().unpublish(self, by=by, reason=reason)
