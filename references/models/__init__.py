@@ -1,13 +1,12 @@
 """The reference library's models. Import them from here:
 `from references.models import Reference`."""
 
-from references.models.reference import (
+from references.models.pending import (
     PendingImport,
     PendingImportError,
     PendingImportQuerySet,
-    Reference,
-    ReferenceQuerySet,
 )
+from references.models.reference import Reference, ReferenceQuerySet
 
 __all__ = [
     "PendingImport",

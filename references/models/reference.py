@@ -1,16 +1,9 @@
-import calendar
-import datetime
-import json
-import re
 from collections.abc import Collection, Iterable
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +17,14 @@ from references.records import (
     people,
     suggest_evidence_level,
 )
+from references.validation import (
+    DB_YEAR_MAX,
+    UNSTORABLE,
+    YEAR_MIN,
+    date_errors,
+    names_error,
+    unstorable_message,
+)
 
 IDENTIFIER_FIELDS = {
     "doi": identifiers.normalize_doi,
@@ -31,13 +32,6 @@ IDENTIFIER_FIELDS = {
     "pmcid": identifiers.normalize_pmcid,
     "isbn": identifiers.normalize_isbn,
 }
-# The earliest year a cited source can have; the latest is next year (journals
-# publish issues dated ahead). The database backs a looser, fixed upper bound.
-YEAR_MIN = 1400
-DB_YEAR_MAX = 9999
-NAME_KEYS = {"family", "given", "literal", "suffix"}
-# PostgreSQL cannot store NUL in text or JSON, nor can UTF-8 hold a lone surrogate.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -293,9 +287,9 @@ class Reference(models.Model):
         for field in self._meta.concrete_fields:
             value = getattr(self, field.attname)
             if isinstance(value, str) and UNSTORABLE.search(value):
-                errors.setdefault(field.name, []).append(_unstorable(value))
+                errors.setdefault(field.name, []).append(unstorable_message(value))
         for name, label in (("authors", _("Author")), ("editors", _("Editor"))):
-            message = _names_error(getattr(self, name), label)
+            message = names_error(getattr(self, name), label)
             if message:
                 errors.setdefault(name, []).append(message)
         types = self.publication_types
@@ -305,49 +299,11 @@ class Reference(models.Model):
             )
         elif any(UNSTORABLE.search(t) for t in types):
             errors.setdefault("publication_types", []).append(
-                _unstorable("".join(types))
+                unstorable_message("".join(types))
             )
-        for name, message in self._date_errors().items():
+        dates = date_errors(self.year, self.month, self.day, self.accessed)
+        for name, message in dates.items():
             errors.setdefault(name, []).append(message)
-        return errors
-
-    def _date_errors(self) -> dict[str, str]:
-        errors = {}
-        year, month, day = (
-            value if isinstance(value, int) and not isinstance(value, bool) else None
-            for value in (self.year, self.month, self.day)
-        )
-        # The UTC date is close enough for limits with a year's and a day's slack,
-        # and much cheaper than the local date for 10,000 imported records.
-        today = timezone.now().date()
-        latest = today.year + 1
-        if year is not None and not YEAR_MIN <= year <= latest:
-            errors["year"] = _("The year must be between %(min)s and %(max)s.") % {
-                "min": YEAR_MIN,
-                "max": latest,
-            }
-        if month is not None:
-            if not 1 <= month <= 12:
-                errors["month"] = _("The month must be between 1 and 12.")
-            elif self.year is None:
-                errors["month"] = _("A month needs a year.")
-        if day is not None:
-            if self.month is None:
-                errors["day"] = _("A day needs a month.")
-            elif not 1 <= day <= 31:
-                errors["day"] = _("The day must be between 1 and 31.")
-            elif year is not None and month is not None and not errors:
-                last = calendar.monthrange(year, month)[1]
-                if day > last:
-                    errors["day"] = _("%(month)s %(year)s has only %(last)s days.") % {
-                        "month": calendar.month_name[month],
-                        "year": year,
-                        "last": last,
-                    }
-        # A day of slack: "today" in the reader's time zone may be tomorrow here.
-        tomorrow = today + datetime.timedelta(days=1)
-        if isinstance(self.accessed, datetime.date) and self.accessed > tomorrow:
-            errors["accessed"] = _("The accessed date cannot be in the future.")
         return errors
 
     @property
@@ -357,130 +313,3 @@ class Reference(models.Model):
     @property
     def is_retracted(self) -> bool:
         return self.retraction_status == self.Retraction.RETRACTED
-
-
-def _unstorable(value: str) -> str:
-    if "\x00" in value:
-        return _("Remove the NUL character (\\x00); it cannot be stored.")
-    return _(
-        "Remove the invalid character (an unpaired surrogate); it cannot be stored."
-    )
-
-
-def _names_error(value: object, label: str) -> str | None:
-    """Why a list of names is malformed, or None: [{"family": …, "given": …}, …]."""
-    if not isinstance(value, list):
-        return _(
-            'Enter a list of names, like [{"family": "Najmabadi", "given": '
-            '"Shahpar"}] or [{"literal": "World Health Organization"}].'
-        )
-    for number, name in enumerate(value, 1):
-        where = {"label": label, "n": number}
-        if not isinstance(name, dict):
-            return _(
-                "%(label)s %(n)s must be an object with a family or literal name, "
-                "not %(value)s."
-            ) % {**where, "value": json.dumps(name, default=repr)[:60]}
-        unknown = sorted(set(name) - NAME_KEYS)
-        if unknown:
-            return _(
-                "%(label)s %(n)s has unknown key(s) %(keys)s; use family, given, "
-                "suffix or literal."
-            ) % {**where, "keys": ", ".join(f"“{key[:30]}”" for key in unknown)}
-        for key, part in name.items():
-            if not isinstance(part, str):
-                return _("%(label)s %(n)s: “%(key)s” must be text.") % {
-                    **where,
-                    "key": key,
-                }
-            if UNSTORABLE.search(part):
-                return _("%(label)s %(n)s: %(problem)s") % {
-                    **where,
-                    "problem": _unstorable(part),
-                }
-        if not (name.get("family", "").strip() or name.get("literal", "").strip()):
-            return (
-                _("%(label)s %(n)s needs a family name, or a literal name for a group.")
-                % where
-            )
-    return None
-
-
-class PendingImportError(Exception):
-    """A confirmation that cannot go ahead, with a message a person can act on."""
-
-
-class PendingImportQuerySet(models.QuerySet):
-    def expired(self) -> "PendingImportQuerySet":
-        """Uploads older than a day: they can no longer be confirmed."""
-        return self.filter(created_at__lt=timezone.now() - PendingImport.LIFETIME)
-
-
-class PendingImport(models.Model):
-    """An uploaded import kept between its preview and its confirmation.
-
-    The confirm form carries only a signed token naming this row, so a large
-    file never travels back through the browser.
-    """
-
-    LIFETIME = datetime.timedelta(days=1)
-    TOKEN_SALT = "references.PendingImport.token"
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    format = models.CharField(_("format"), max_length=20, blank=True)
-    text = models.TextField(_("records"))
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    objects = PendingImportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("pending import")
-        verbose_name_plural = _("pending imports")
-        indexes = [models.Index(fields=["created_at"])]
-
-    def __str__(self) -> str:
-        return f"Import by {self.created_by} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def token(self) -> str:
-        """A signed, timestamped token naming this upload, for the confirm form."""
-        return signing.dumps(self.pk, salt=self.TOKEN_SALT)
-
-    @classmethod
-    def for_token(cls, token: str, user: models.Model) -> "PendingImport":
-        """The upload a confirm form names; only its uploader, within a day."""
-        try:
-            pk = signing.loads(
-                token, salt=cls.TOKEN_SALT, max_age=cls.LIFETIME.total_seconds()
-            )
-        except signing.SignatureExpired:
-            raise PendingImportError(
-                _("This preview is more than a day old; upload the file again.")
-            ) from None
-        except signing.BadSignature:
-            raise PendingImportError(
-                _("This confirmation is not valid; upload the file again.")
-            ) from None
-        pending = cls.objects.filter(pk=pk).first()
-        if pending is None:
-            raise PendingImportError(
-                _(
-                    "This import was already confirmed, or has expired; check the "
-                    "reference list, or upload the file again."
-                )
-            )
-        if pending.created_by_id != user.pk:
-            raise PendingImportError(
-                _("Only the person who uploaded this import can confirm it.")
-            )
-        if pending.created_at < timezone.now() - cls.LIFETIME:
-            pending.delete()
-            raise PendingImportError(
-                _("This preview is more than a day old; upload the file again.")
-            )
-        return pending
