@@ -1,0 +1,6 @@
+"""The reference library in the admin: references and their import.
+
+Importing the package registers the ModelAdmins.
+"""
+
+from references.admin import reference  # noqa: F401
