@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from references.admin.reference import MAX_UPLOAD_BYTES
+from references.admin.importing import MAX_UPLOAD_BYTES
 from references.library import apply_import
 from references.models import PendingImport, Reference
 from tests.conftest import create_article
@@ -157,7 +157,7 @@ def test_confirm_replans_against_current_references(client, editor):
 
 def test_concurrent_duplicate_gives_a_message_not_a_500(client, editor, monkeypatch):
     """A DOI stored by someone else between plan and insert rolls everything back."""
-    from references.admin import reference as admin
+    from references.admin import importing as admin
 
     def import_racing_another_user(plan, progress=None):
         Reference.objects.create(title="Racer", doi="10.5555/Large.1")
