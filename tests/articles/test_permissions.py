@@ -303,3 +303,28 @@ def test_writers_cannot_change_topics_or_reviews(client, demo):
         reverse("admin:articles_review_change", args=[review.pk]), {"comment": "x"}
     )
     assert response.status_code == 403
+
+
+def test_custom_admin_pages_share_the_admin_layout(client, demo):
+    """Dashboard, history, compare, preview links, action forms and the import
+    page all extend one base template with the admin's breadcrumbs."""
+    article = live_article()
+    client_for(client, "editor")
+    urls = [
+        "/admin/articles/article/dashboard/",
+        f"/admin/articles/article/{article.pk}/history/",
+        f"/admin/articles/article/{article.pk}/compare/",
+        f"/admin/articles/article/{article.pk}/preview-links/",
+        "/admin/references/reference/import/",
+    ]
+    responses = [client.get(url) for url in urls]
+    responses.append(
+        client.post(
+            reverse("admin:articles_article_change", args=[article.pk]),
+            {"CHANGE_FORM-action": "unpublish", "_selected_action": article.pk},
+        )
+    )
+    for response in responses:
+        names = [t.name for t in response.templates]
+        assert "admin/editorial_page.html" in names, names[0]
+        assert '<ol class="breadcrumbs">' in response.content.decode()
