@@ -1,6 +1,7 @@
 """Publishing an approved revision (now or at a time), and withdrawing."""
 
 import datetime
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
@@ -183,6 +184,19 @@ def cancel_schedule(article: Article, by) -> None:
         )
 
 
+def _due(field: str, now: datetime.datetime) -> Iterator[tuple[Article, Article]]:
+    """Each article whose `field` time has come, locked, each in its own
+    transaction; re-checked under the lock, so two schedulers never both act."""
+    due = Article.objects.filter(**{f"{field}__lte": now}).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            article = Article.objects.get(pk=pk)
+            locked = lock(article)
+            when = getattr(locked, field)
+            if when is not None and when <= now:
+                yield locked, article
+
+
 def run_due_schedules(now: datetime.datetime | None = None) -> list[str]:
     """Carry out every go-live and withdrawal whose time has come.
 
@@ -191,48 +205,36 @@ def run_due_schedules(now: datetime.datetime | None = None) -> list[str]:
     """
     now = now or timezone.now()
     done = []
-    due = Article.objects.filter(publish_at__lte=now).values_list("pk", flat=True)
-    for pk in list(due):
-        with transaction.atomic():
-            article = Article.objects.get(pk=pk)
-            locked = lock(article)
-            if locked.publish_at is None or locked.publish_at > now:
-                continue
-            try:
-                approval = _check_publishable(locked)
-                require(
-                    approval == locked.scheduled_approval,
-                    _("The scheduled approval is no longer current."),
-                )
-            except WorkflowError as error:
-                locked.publish_at = None
-                locked.scheduled_approval = None
-                save_state(locked, article, "publish_at", "scheduled_approval")
-                log(
-                    locked,
-                    locked.scheduled_by,
-                    AuditEntry.Action.SCHEDULE,
-                    locked.status,
-                    _("Scheduled go-live dropped: %(error)s") % {"error": error},
-                )
-                done.append(f"dropped {locked.slug}: {error}")
-                continue
-            make_live(locked, article, approval, locked.scheduled_by)
-            done.append(f"published {locked.slug}")
-    due = Article.objects.filter(unpublish_at__lte=now).values_list("pk", flat=True)
-    for pk in list(due):
-        with transaction.atomic():
-            article = Article.objects.get(pk=pk)
-            locked = lock(article)
-            if locked.unpublish_at is None or locked.unpublish_at > now:
-                continue
-            reason = locked.unpublish_reason
-            locked.unpublish_at = None
-            locked.unpublish_reason = ""
-            save_state(locked, article, "unpublish_at", "unpublish_reason")
-            if locked.is_live:
-                _withdraw(locked, article, locked.scheduled_by, reason)
-                done.append(f"withdrew {locked.slug}")
+    for locked, article in _due("publish_at", now):
+        try:
+            approval = _check_publishable(locked)
+            require(
+                approval == locked.scheduled_approval,
+                _("The scheduled approval is no longer current."),
+            )
+        except WorkflowError as error:
+            locked.publish_at = None
+            locked.scheduled_approval = None
+            save_state(locked, article, "publish_at", "scheduled_approval")
+            log(
+                locked,
+                locked.scheduled_by,
+                AuditEntry.Action.SCHEDULE,
+                locked.status,
+                _("Scheduled go-live dropped: %(error)s") % {"error": error},
+            )
+            done.append(f"dropped {locked.slug}: {error}")
+            continue
+        make_live(locked, article, approval, locked.scheduled_by)
+        done.append(f"published {locked.slug}")
+    for locked, article in _due("unpublish_at", now):
+        reason = locked.unpublish_reason
+        locked.unpublish_at = None
+        locked.unpublish_reason = ""
+        save_state(locked, article, "unpublish_at", "unpublish_reason")
+        if locked.is_live:
+            _withdraw(locked, article, locked.scheduled_by, reason)
+            done.append(f"withdrew {locked.slug}")
     return done
 
 

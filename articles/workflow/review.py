@@ -96,15 +96,24 @@ def _create_review(locked: Article, by, decision, comment, full_review) -> Revie
     )
 
 
+def _lock_for_decision(article: Article, by, refusal: str) -> Article:
+    """Lock an article in review for a decision by `by`, a permitted reviewer."""
+    locked = lock(article)
+    require(
+        locked.status == Status.IN_REVIEW,
+        refusal % {"status": locked.get_status_display().lower()},
+    )
+    _check_reviewer(locked, by)
+    return locked
+
+
 def approve(article: Article, by, comment: str = "", full_review: bool = True):
     with transaction.atomic():
-        locked = lock(article)
-        require(
-            locked.status == Status.IN_REVIEW,
-            _("Only an article in review can be approved; this one is %(status)s.")
-            % {"status": locked.get_status_display().lower()},
+        locked = _lock_for_decision(
+            article,
+            by,
+            _("Only an article in review can be approved; this one is %(status)s."),
         )
-        _check_reviewer(locked, by)
         blockers = preflight_blockers(locked, locked.current_revision)
         require(
             not blockers,
@@ -125,13 +134,11 @@ def approve(article: Article, by, comment: str = "", full_review: bool = True):
 
 def request_changes(article: Article, by, comment: str) -> Review:
     with transaction.atomic():
-        locked = lock(article)
-        require(
-            locked.status == Status.IN_REVIEW,
-            _("Only an article in review can be sent back; this one is %(status)s.")
-            % {"status": locked.get_status_display().lower()},
+        locked = _lock_for_decision(
+            article,
+            by,
+            _("Only an article in review can be sent back; this one is %(status)s."),
         )
-        _check_reviewer(locked, by)
         require(
             bool(comment and comment.strip()),
             _("Say what needs to change: a comment is required."),
