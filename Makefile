@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		echo $$candidate; break; fi; done)
 
-.PHONY: run test screenshots lint venv install static clean
+.PHONY: run serve test bench screenshots lint venv install static clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -35,8 +35,32 @@ run: $(VENV)/.installed
 	@echo "Serving on $(HEALTH_SITE_BASE_URL)/ (admin: $(HEALTH_SITE_BASE_URL)/admin/). Press Ctrl-C to stop."
 	@$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
 	$(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py requeue_stale_tasks --loop 300 & requeue=$$!; \
+	trap 'kill $$scheduler $$worker $$requeue 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine: DEBUG off, gunicorn with
+# gunicorn.conf.py (PostgreSQL when DATABASE_URL is set, Redis with REDIS_URL),
+# and beside it the task worker, the scheduler and the worker's heartbeat,
+# which stop with it. Without DJANGO_SECRET_KEY a random one serves this run.
+serve: export DJANGO_DEBUG = 0
+serve: export HEALTH_SITE_BASE_URL ?= http://$(HOST):$(PORT)
+serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve: $(VENV)/.installed
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		echo "DJANGO_SECRET_KEY is not set: using a random key for this run only (log-ins and preview links end when it stops). Set it to keep them." >&2; \
+		export DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	fi; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py migrate --noinput || exit 1; \
+	echo "Database: $$(if [ -n "$$DATABASE_URL" ]; then echo 'PostgreSQL (DATABASE_URL)'; else echo 'SQLite (db.sqlite3)'; fi); cache: $$(if [ -n "$$REDIS_URL" ]; then echo 'Redis (REDIS_URL)'; else echo 'in memory'; fi)."; \
+	echo "Serving on $(HEALTH_SITE_BASE_URL)/ with gunicorn, DEBUG off (health: $(HEALTH_SITE_BASE_URL)/healthz). Press Ctrl-C to stop."; \
+	$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
+	$(PY) manage.py heartbeat --loop 60 & heartbeat=$$!; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py requeue_stale_tasks --loop 300 & requeue=$$!; \
+	trap 'kill $$scheduler $$heartbeat $$worker $$requeue 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 static: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -57,3 +81,11 @@ screenshots: $(VENV)/.installed static
 
 clean:
 	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache
+
+# Pages against whitenoise, the framework floor, nginx and Varnish, at 0, 10,000
+# and 100,000 articles, on PostgreSQL; prints ratios (see benchmarks/bench.py).
+# BENCH_SIZES=0,10000 make bench is quicker.
+bench: export DJANGO_SECRET_KEY ?= benchmark-only
+bench: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) benchmarks/bench.py

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
+from articles.images import display_attributes
 from articles.limits import MAX_NESTING, body_problem
 from references.citations import (
     CitationKey,
@@ -33,12 +34,35 @@ PLACEHOLDER = re.compile(f"{OPEN_MARK}(\\d+){CLOSE_MARK}")
 EVIDENCE_LABELS = dict(EVIDENCE_LEVELS)
 
 
+def _own_or_https(url: str) -> bool:
+    return url.startswith(settings.MEDIA_URL) or url.startswith("https://")
+
+
+# What `articles.images.display_attributes` writes, and nothing else.
+IMAGE_HINTS = {
+    "width": re.compile(r"[1-9][0-9]{0,4}"),
+    "height": re.compile(r"[1-9][0-9]{0,4}"),
+    "loading": re.compile(r"lazy"),
+    "decoding": re.compile(r"async"),
+    "sizes": re.compile(r"[0-9a-z()+\-:,. ]{1,200}"),
+}
+SRCSET_CANDIDATE = re.compile(r"(\S+) [1-9][0-9]{0,4}w")
+
+
 def _only_safe_images(tag: str, attribute: str, value: str) -> str | None:
-    # Images may come from our own media or over HTTPS, never data: or http:.
-    if tag == "img" and attribute == "src":
-        if value.startswith(settings.MEDIA_URL) or value.startswith("https://"):
+    # Images may come from our own media or over HTTPS, never data: or http:,
+    # and so must every candidate in a srcset.
+    if tag != "img":
+        return value
+    if attribute == "src":
+        return value if _own_or_https(value) else None
+    if attribute == "srcset":
+        candidates = [SRCSET_CANDIDATE.fullmatch(c.strip()) for c in value.split(",")]
+        if all(c and _own_or_https(c[1]) for c in candidates):
             return value
         return None
+    if attribute in IMAGE_HINTS:
+        return value if IMAGE_HINTS[attribute].fullmatch(value) else None
     return value
 
 
@@ -76,7 +100,17 @@ CLEANER = nh3.Cleaner(
     },
     attributes={
         "a": {"href", "title", "id"},
-        "img": {"src", "alt", "title"},
+        "img": {
+            "src",
+            "alt",
+            "title",
+            "width",
+            "height",
+            "loading",
+            "decoding",
+            "srcset",
+            "sizes",
+        },
         "h2": {"id"},
         "h3": {"id"},
         "h4": {"id"},
@@ -238,6 +272,17 @@ def _collect_headings(tokens) -> tuple[list[dict], list[str]]:
     return toc, images_without_alt
 
 
+def _describe_own_images(tokens) -> None:
+    """Size hints, lazy loading and a srcset for images from our own media,
+    read from their names; the cleaner still checks every value."""
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                for name, value in display_attributes(src).items():
+                    child.attrSet(name, value)
+
+
 def render(text: str, style: str | None = None) -> Rendered:
     """Render Markdown with citations to sanitized HTML, TOC and references."""
     style = style or settings.HEALTH_SITE["CITATION_STYLE"]
@@ -259,6 +304,7 @@ def render(text: str, style: str | None = None) -> Rendered:
 
     tokens = MARKDOWN.parse("".join(pieces))
     toc, images_without_alt = _collect_headings(tokens)
+    _describe_own_images(tokens)
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
 
     def citation(match: re.Match) -> str:
@@ -293,6 +339,13 @@ def render(text: str, style: str | None = None) -> Rendered:
         citation_count=sum(len(g.keys) for g in groups),
         images_without_alt=images_without_alt,
         warnings=warnings,
+    )
+
+
+def reference_list_html(references: list[dict]) -> str:
+    """The numbered reference list as readers see it, stored with the revision."""
+    return render_to_string(
+        "articles/includes/reference_list.html", {"references": references}
     )
 
 

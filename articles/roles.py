@@ -47,6 +47,9 @@ GROUPS = {
         "references.add_reference",
         "references.change_reference",
         "references.view_reference",
+        # Background tasks that failed or wait for a retry (emails, indexing,
+        # imports): editors see them in the admin and can tell someone.
+        "django_tasks_database.view_dbtaskresult",
     ],
 }
 

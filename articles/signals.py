@@ -1,15 +1,19 @@
-"""Keep working copies in step with the references they cite.
+"""Keep what depends on other records in step with them.
 
-When a reference changes, every article whose working revision cites it gets
-a new revision with the new formatted reference. That new revision has a new
-content hash, so a pending review or an approval no longer matches and the
-article needs review again. Live pages keep their frozen copy until then.
+- When a reference changes, every article whose working revision cites it
+  gets a new revision with the new formatted reference. That new revision has
+  a new content hash, so a pending review or an approval no longer matches and
+  the article needs review again. Live pages keep their frozen copy until then.
+- When a topic or a contributor profile changes, its public page (and the
+  home page, which lists the topics) is purged from the caches.
 """
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles.models import Article
+from articles import page_cache
+from articles.models import Article, Contributor, Topic
+from articles.workflow.pages import PageChange
 from references.models import Reference
 
 
@@ -32,3 +36,15 @@ def reference_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
     propagate_reference_change([instance.pk], by=getattr(instance, "changed_by", None))
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="articles.topic_saved")
+def topic_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        page_cache.purge(PageChange(topic_ids={instance.pk}))
+
+
+@receiver(post_save, sender=Contributor, dispatch_uid="articles.contributor_saved")
+def contributor_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        page_cache.purge(PageChange(contributor_ids={instance.pk}))

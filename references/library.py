@@ -1,7 +1,10 @@
-"""Turn parsed records into References: plan (preview) first, then apply.
+"""Changes to the whole library: imports and retraction notices.
 
-Both the admin import and `manage.py import_references` go through here, so
-they find the same duplicates and import all or nothing.
+Imports turn parsed records into References: plan (preview) first, then
+apply. The admin import (small ones in the request, large ones in a task)
+and `manage.py import_references` all go through here, so they find the same
+duplicates and import all or nothing. `import_retractions` records notices
+through `record_retractions`.
 """
 
 from collections.abc import Callable
@@ -9,14 +12,17 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from references.identifiers import doi_key
 from references.importers import ImportFormatError
 from references.models import Reference
 from references.records import ReferenceData, make_citation_key
+from references.retractions import RetractionIndex, apply_notice, is_blocking
 
 BATCH_SIZE = 1000
+PROGRESS_EVERY = 500
 
 
 @dataclass
@@ -26,11 +32,14 @@ class ImportPlan:
     duplicates: list[tuple[ReferenceData, Reference, str]] = field(default_factory=list)
 
 
-def validate_records(records: list[ReferenceData]) -> None:
+def validate_records(
+    records: list[ReferenceData], progress: Callable[[int], None] | None = None
+) -> None:
     """Check every record against the model's rules, as the admin form would.
 
     Raise ImportFormatError for the first bad record, naming its number, line
     and field. Uniqueness is left to `plan_import`, which skips duplicates.
+    `progress(n)` hears of every PROGRESS_EVERY records checked, and the rest.
     """
     for number, record in enumerate(records, 1):
         try:
@@ -44,15 +53,21 @@ def validate_records(records: list[ReferenceData]) -> None:
             raise ImportFormatError(
                 label + " ".join(messages), number, record.source_line, name
             ) from None
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if progress and len(records) % PROGRESS_EVERY:
+        progress(len(records) % PROGRESS_EVERY)
 
 
-def plan_import(records: list[ReferenceData]) -> ImportPlan:
+def plan_import(
+    records: list[ReferenceData], progress: Callable[[int], None] | None = None
+) -> ImportPlan:
     """Validate the records, then split them into new ones and duplicates.
 
     A duplicate has the same DOI (compared case-insensitively) or PMID as an
     existing reference, or as an earlier record in the same file.
     """
-    validate_records(records)
+    validate_records(records, progress)
     dois = {doi_key(r.doi) for r in records if r.doi}
     pmids = {r.pmid for r in records if r.pmid}
     existing_doi, existing_pmid = {}, {}
@@ -137,3 +152,37 @@ def apply_import(
             if progress:
                 progress(len(batch))
     return created
+
+
+RETRACTION_FIELDS = [
+    "retraction_status",
+    "retraction_notice_doi",
+    "retraction_date",
+    "retraction_reason",
+    "retraction_checked_at",
+]
+
+
+def record_retractions(
+    index: RetractionIndex, progress: Callable[[int], None] | None = None
+) -> tuple[list[Reference], list[Reference]]:
+    """Record the index's notices on the references they match (by DOI, then
+    PMID), in one transaction; return those changed and those newly retracted.
+
+    Every reference with a DOI or PMID is marked as checked now.
+    """
+    now = timezone.now()
+    checked = Reference.objects.exclude(doi="", pmid="")
+    changed, retracted = [], []
+    for reference in checked.iterator(chunk_size=2000):
+        notice = index.lookup(doi=reference.doi, pmid=reference.pmid)
+        if notice is not None and apply_notice(reference, notice, now):
+            changed.append(reference)
+            if is_blocking(notice.nature):
+                retracted.append(reference)
+        if progress:
+            progress(1)
+    with transaction.atomic():
+        Reference.objects.bulk_update(changed, RETRACTION_FIELDS, batch_size=1000)
+        checked.update(retraction_checked_at=now)
+    return changed, retracted

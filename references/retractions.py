@@ -46,6 +46,22 @@ class RetractionNotice:
     title: str
 
 
+def apply_notice(reference, notice: RetractionNotice, checked_at) -> bool:
+    """Copy a notice onto a reference (anything with the retraction fields);
+    False when it already carries that notice."""
+    if (
+        reference.retraction_status == notice.nature
+        and reference.retraction_notice_doi == notice.notice_doi
+    ):
+        return False
+    reference.retraction_status = notice.nature
+    reference.retraction_notice_doi = notice.notice_doi
+    reference.retraction_date = notice.date
+    reference.retraction_reason = notice.reason
+    reference.retraction_checked_at = checked_at
+    return True
+
+
 def is_blocking(nature: str) -> bool:
     """Only a retraction blocks; corrections and concerns are warnings."""
     return nature == "retraction"

@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from siteconf.views import bad_request
@@ -48,4 +49,30 @@ class RejectMalformedRequestMiddleware:
             return bad_request(
                 request, reason=f"The request's {part} contained invalid characters."
             )
+        return self.get_response(request)
+
+
+class ClientAddressMiddleware:
+    """Behind our own reverse proxies, take the client's address from
+    X-Forwarded-For, so that per-address limits (login throttling) count
+    each client and not the proxy.
+
+    HEALTH_TRUSTED_PROXIES lists the proxies' addresses (e.g. "127.0.0.1").
+    Reading X-Forwarded-For from the right, the first address that is not one
+    of them is the client: a client can prepend anything to the header, but
+    not what our proxies append. Without the setting the header is ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = set(settings.HEALTH_TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+            for hop in reversed(hops):
+                if hop not in self.trusted:
+                    request.META["REMOTE_ADDR"] = hop
+                    break
         return self.get_response(request)

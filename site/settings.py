@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from siteconf.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A hit is answered here, before CSP nonces, sessions, CSRF and auth.
+    "articles.public.middleware.PageCacheMiddleware",
+    "siteconf.middleware.ClientAddressMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before anything reads the session, the form data or the database.
     "siteconf.middleware.RejectMalformedRequestMiddleware",
@@ -99,20 +104,28 @@ TEMPLATES = [
 
 # Databases: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/health.
 # PostgreSQL goes through psycopg's connection pool (persistent connections
-# must stay off with a pool) with health checks on.
+# must stay off with a pool). The pool checks each connection it hands out
+# without a round trip (siteconf/database.py); Django's CONN_HEALTH_CHECKS
+# would only choose psycopg's check, a round trip on every request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from siteconf.database import check_connection, for_pgbouncer
+
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options["pool"] = {
         "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN", "1")),
         "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX", "10")),
-        "timeout": 10,
+        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "10")),
+        "check": check_connection,
     }
+    if env_bool("DJANGO_DB_PGBOUNCER"):  # in transaction mode
+        for_pgbouncer(DATABASES["default"])
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "DJANGO_TEST_DATABASE_NAME"
     )
@@ -126,12 +139,61 @@ REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its redis-py client (site/cache.py).
+            "BACKEND": "siteconf.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "health"),
             "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
+
+# The page cache (articles/page_cache.py): anonymous public pages are kept
+# whole, answered before any session, CSRF or auth work, and purged when what
+# they show changes. It lives in Redis with REDIS_URL (shared by every app
+# server); otherwise in files under var/, which every worker process on this
+# machine shares. HEALTH_PAGE_CACHE=0 switches it off (on unless DEBUG).
+HEALTH_PAGE_CACHE = env_bool("HEALTH_PAGE_CACHE", default=not DEBUG)
+HEALTH_PAGE_CACHE_ALIAS = "pages"
+if os.environ.get("REDIS_URL"):
+    CACHES["pages"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "health") + "-pages",
+        "TIMEOUT": 7 * 24 * 3600,
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "HEALTH_PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")
+            ),
+            "TIMEOUT": 7 * 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+    }
+# How long shared caches (Varnish, a CDN) may keep a page; purges end it early.
+HEALTH_SHARED_MAX_AGE = int(os.environ.get("HEALTH_SHARED_MAX_AGE", 24 * 3600))
+# Reference imports with more records than this run as a background task.
+HEALTH_BACKGROUND_IMPORT_OVER = int(
+    os.environ.get("HEALTH_BACKGROUND_IMPORT_OVER", "500")
+)
+# The reverse proxies in front of the app servers (nginx, Varnish), whose
+# X-Forwarded-For names the client (siteconf.middleware.ClientAddressMiddleware).
+HEALTH_TRUSTED_PROXIES = [
+    address.strip()
+    for address in os.environ.get("HEALTH_TRUSTED_PROXIES", "").split(",")
+    if address.strip()
+]
+# Set only by `make bench`: the file a bare view serves as the framework floor.
+HEALTH_BENCH_FLOOR_FILE = os.environ.get("HEALTH_BENCH_FLOOR_FILE", "")
+# Reverse proxies to purge, e.g. "http://127.0.0.1:6081" (Varnish, see
+# deploy/varnish.vcl); comma-separated.
+HEALTH_PURGE_URLS = [
+    url.strip()
+    for url in os.environ.get("HEALTH_PURGE_URLS", "").split(",")
+    if url.strip()
+]
 
 # Sessions (staff only: readers have none) live in the database, so the
 # admin keeps working while Redis is down. Django's cached_db engine is not
@@ -185,11 +247,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Django serves /media/ itself (siteconf/views.py, with sandboxing headers)
-# unless the web server does: then set HEALTH_SERVE_MEDIA=0 (see README).
-HEALTH_SERVE_MEDIA = env_bool("HEALTH_SERVE_MEDIA", default=True)
+# Uploads: S3-compatible object storage when DJANGO_S3_BUCKET is set, so every
+# app server sees the same files (siteconf/object_storage.py); else MEDIA_ROOT,
+# which Django serves (siteconf/views.py) unless HEALTH_SERVE_MEDIA=0.
+S3_STORAGE, MEDIA_ORIGINS = s3_storage(os.environ)
+HEALTH_SERVE_MEDIA = env_bool("HEALTH_SERVE_MEDIA", default=True) and not S3_STORAGE
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": S3_STORAGE or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -227,7 +291,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

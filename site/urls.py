@@ -1,8 +1,10 @@
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 
 from articles.admin import editor
@@ -10,6 +12,7 @@ from articles.admin.login import ThrottledLoginForm
 from articles.public import views
 from articles.public.sitemaps import SITEMAPS
 from siteconf import views as site_views
+from siteconf.health import healthz
 
 admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
 admin.site.site_title = f"{settings.HEALTH_SITE['NAME']} editorial"
@@ -32,11 +35,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        views.tagged(sitemap, ["sitemap"]),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     path("", include("articles.public.urls")),
 ]
 
@@ -44,4 +48,12 @@ if settings.HEALTH_SERVE_MEDIA:
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns.append(
         re_path(rf"^{media_prefix}(?P<path>.*)$", site_views.serve_media, name="media")
+    )
+
+if settings.HEALTH_BENCH_FLOOR_FILE:
+    # `make bench` only: the framework floor, a view returning fixed bytes
+    # through the whole middleware stack, to compare real pages with.
+    floor_bytes = Path(settings.HEALTH_BENCH_FLOOR_FILE).read_bytes()
+    urlpatterns.append(
+        path("__bench__/floor/", lambda request: HttpResponse(floor_bytes))
     )

@@ -1,7 +1,7 @@
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.core.cache import caches
 
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
@@ -39,10 +39,12 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Login-failure counts must not leak from one test into the next."""
-    cache.clear()
+    """Login-failure counts and cached pages must not leak between tests."""
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

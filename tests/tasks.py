@@ -1,13 +1,38 @@
 """Run queued background tasks inside a test, the way `db_worker` runs them."""
 
-from django.db import transaction
+import logging
+
+from django.db import connection, transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 
-def run_tasks(limit: int = 100) -> int:
+def commit() -> None:
+    """Run the after-commit callbacks that the test's own transaction holds
+    back, once each, as the commit of the code under test would have.
+
+    Don't mix with `django_capture_on_commit_callbacks(execute=True)` in one
+    test: that runs the same callbacks without removing them.
+    """
+    while connection.run_on_commit:
+        _savepoints, callback, robust = connection.run_on_commit.pop(0)
+        try:
+            callback()
+        except Exception:
+            if not robust:
+                raise
+            logging.getLogger(__name__).exception("On-commit callback failed.")
+
+
+def run_tasks(limit: int = 100, commit_first: bool = False) -> int:
     """Run every task that is due now (tasks they enqueue included); return
-    how many ran. Uses the worker's own code for claiming and recording."""
+    how many ran. Uses the worker's own code for claiming and recording.
+
+    With `commit_first`, the tasks that the test's transaction would have
+    enqueued on commit are enqueued first (see `commit()`).
+    """
+    if commit_first:
+        commit()
     worker = Worker(
         queue_names=["*"],
         interval=0,

@@ -2,16 +2,11 @@
 
 markdownx's own views accept anonymous requests and trust the client's
 content type, so they are never mounted. These use our render function and
-re-encode uploads with Pillow.
+re-encode uploads with Pillow (smaller copies for `srcset` follow in a task).
 """
 
-import uuid
-
-from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,16 +51,15 @@ def _error(message: str) -> JsonResponse:
 @require_POST
 @staff_only
 def upload(request):
-    """Store a JPEG, PNG or WebP image, re-encoded, and return its Markdown."""
+    """Store a JPEG, PNG or WebP image, re-encoded, and return its Markdown;
+    its smaller copies are made by a task."""
     _require_editing_permission(request)
     upload = request.FILES.get("image")
     if upload is None:
         return _error(_("Choose an image to upload."))
     try:
-        data, extension = images.reencode(upload)
+        url = images.store_body_image(upload)
     except images.ImageRefused as error:
         return _error(str(error))
-    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}"
-    stored = default_storage.save(name, ContentFile(data))
     # On its own line, so it never runs into a heading or paragraph around it.
-    return JsonResponse({"image_code": f"\n![]({default_storage.url(stored)})\n"})
+    return JsonResponse({"image_code": f"\n![]({url})\n"})

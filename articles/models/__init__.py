@@ -8,6 +8,7 @@ from articles.models.article import (
     add_months,
 )
 from articles.models.audit import AuditEntry
+from articles.models.listing import Listing
 from articles.models.people import DEFAULT_REVIEW_INTERVAL_MONTHS, Contributor, Topic
 from articles.models.preview import PreviewLink, PreviewLinkQuerySet
 from articles.models.queries import ArticleQuerySet, cites_retracted
@@ -25,6 +26,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "AuditEntry",
+    "Listing",
     "Contributor",
     "PreviewLink",
     "PreviewLinkQuerySet",

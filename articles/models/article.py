@@ -232,9 +232,22 @@ class Article(models.Model):
         editable=False,
         help_text=_("Date, revision and note of every publication, for readers."),
     )
+    # What public pages show of the live article, prepared when it goes live
+    # (articles/workflow/pages.py) so that a request only reads it.
+    live_card = models.JSONField(default=dict, editable=False)
+    live_head_html = models.TextField(blank=True, editable=False)
+    live_html = models.TextField(blank=True, editable=False)
+    live_etag = models.CharField(max_length=80, blank=True, editable=False)
+    page_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("Bumped when the page changes without a publication of its own."),
+    )
     # Denormalized from the live revision at publish time, for search.
     search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary only: ranking reads this small vector, not the body's.
+    search_rank_vector = SearchVectorField(null=True, editable=False)
     # Optimistic locking: every admin save bumps the version, and a form
     # opened on an older version is refused.
     edit_version = models.PositiveIntegerField(default=0, editable=False)
@@ -287,6 +300,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["next_review_due"]),
+            # Search takes the newest matches first (articles/public/search.py).
+            models.Index(
+                fields=["-last_published_at"],
+                condition=models.Q(live_revision__isnull=False),
+                name="articles_article_live_newest",
+            ),
         ]
 
     def __str__(self) -> str:

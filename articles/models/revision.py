@@ -81,6 +81,11 @@ class Revision(models.Model):
         default=list,
         help_text=_("The formatted references, frozen in citation order."),
     )
+    references_html = models.TextField(
+        _("rendered reference list"),
+        blank=True,
+        help_text=_("The numbered reference list as readers see it."),
+    )
     cited_references = models.ManyToManyField(
         "references.Reference", related_name="citing_revisions", blank=True
     )

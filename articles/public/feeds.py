@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.absolute_urls import absolute
-from articles.models import Article
+from articles.models import Listing
 
 
 class LatestArticlesFeed(Feed):
@@ -28,11 +28,20 @@ class LatestArticlesFeed(Feed):
         return absolute(item.get_absolute_url())
 
     def items(self):
-        return (
-            Article.objects.live()
-            .select_related("live_revision")
-            .order_by("-last_published_at")[:30]
-        )
+        return [
+            row.article
+            for row in Listing.objects.filter(kind=Listing.Kind.LATEST)
+            .select_related("article__live_revision")
+            .only(
+                "article__slug",
+                "article__first_published_at",
+                "article__last_published_at",
+                "article__live_revision__title",
+                "article__live_revision__summary",
+                "article__live_revision__bylines",
+            )
+            .order_by("-sort_at", "-article_id")[:30]
+        ]
 
     def item_title(self, item):
         return item.live_revision.title

@@ -1,10 +1,11 @@
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from articles.absolute_urls import base_url
-from articles.models import Article, Topic
+from articles.models import Article, Listing, Topic
 
 
 class SiteSitemap(Sitemap):
@@ -36,7 +37,7 @@ class TopicSitemap(SiteSitemap):
 
     def items(self):
         return Topic.objects.filter(
-            pk__in=Article.objects.live().values("live_revision__topics")
+            Exists(Listing.objects.filter(kind=Listing.Kind.TOPIC, key=OuterRef("pk")))
         ).order_by("pk")
 
 

@@ -11,7 +11,11 @@ urlpatterns = [
     path("contributors/<slug:slug>/", views.contributor_detail, name="contributor"),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("search/", views.search, name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feed/", views.tagged(feeds.LatestArticlesFeed(), ["feeds"]), name="feed"),
+    path(
+        "feed/atom/",
+        views.tagged(feeds.LatestArticlesAtomFeed(), ["feeds"]),
+        name="feed_atom",
+    ),
     path("preview/<str:token>/", views.preview, name="preview"),
 ]

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import notifications
+from articles import notifications, page_cache
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
-from articles.search_index import index_live_revision
+from articles.search_index import index_after_commit
+from articles.workflow.pages import clear_live_page, prepare_live_page
 from articles.workflow.steps import (
     Status,
     lock,
@@ -87,7 +88,8 @@ def make_live(locked: Article, article: Article, approval: Review, by) -> None:
         *locked.publication_history,
     ]
     save_state(locked, article, "publication_history")
-    index_live_revision(locked)
+    page_cache.purge(prepare_live_page(locked))
+    index_after_commit(locked.pk)
     log(locked, by, AuditEntry.Action.PUBLISH, previous, revision=approval.revision)
     notifications.published(locked, by)
 
@@ -271,5 +273,6 @@ def _withdraw(locked: Article, article: Article, by, reason: str) -> None:
         "unpublish_reason",
     )
     locked._moving_live_pointer = False
-    index_live_revision(locked)
+    page_cache.purge(clear_live_page(locked))
+    index_after_commit(locked.pk)
     log(locked, by, AuditEntry.Action.UNPUBLISH, previous, reason.strip())

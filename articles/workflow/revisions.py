@@ -13,7 +13,7 @@ from articles.models import (
     Revision,
     compute_content_hash,
 )
-from articles.rendering import render
+from articles.rendering import reference_list_html, render
 from articles.text import normalize_single_line, single_line
 from articles.workflow.steps import Status, lock, log, require, save_state
 
@@ -78,6 +78,7 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
             body_html=rendered.html,
             toc=rendered.toc,
             cited=rendered.references,
+            references_html=reference_list_html(rendered.references),
             content_hash=snap["content_hash"],
             created_by=by,
             change_note=single_line(note)[:300],

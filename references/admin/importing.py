@@ -1,7 +1,9 @@
 """Importing references in the admin: upload or paste, preview, confirm.
 
 The preview keeps the upload server-side (a PendingImport) and the confirm
-form carries only a signed token, so file size never matters to it.
+form carries only a signed token, so file size never matters to it. An
+import of more than `HEALTH_BACKGROUND_IMPORT_OVER` records (500 by default)
+runs as a background task, and the uploader watches its status page.
 """
 
 from django import forms
@@ -9,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,8 +22,15 @@ from references.formatting import format_reference
 from references.importers import FORMATS, ImportFormatError, parse
 from references.library import apply_import, plan_import
 from references.models import PendingImport, PendingImportError
+from references.tasks import import_pending
+from siteconf.background import enqueue_after_commit
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def background_threshold() -> int:
+    """Imports of more records than this run as a background task."""
+    return getattr(settings, "HEALTH_BACKGROUND_IMPORT_OVER", 500)
 
 
 class ImportForm(forms.Form):
@@ -79,6 +88,7 @@ class ImportForm(forms.Form):
         try:
             records = parse(cleaned["text"], cleaned.get("format") or None)
             cleaned["plan"] = plan_import(records)
+            cleaned["count"] = len(records)
         except ImportFormatError as error:
             raise forms.ValidationError(
                 _("%(error)s Nothing was imported.") % {"error": error}
@@ -95,6 +105,11 @@ class ImportReferences:
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="references_reference_import",
+            ),
+            path(
+                "import/<int:pk>/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="references_reference_import_status",
             ),
             *super().get_urls(),
         ]
@@ -130,23 +145,29 @@ class ImportReferences:
                         created_by=request.user,
                         format=form.cleaned_data.get("format") or "",
                         text=form.cleaned_data["text"],
+                        total=form.cleaned_data["count"],
                     )
                     context["token"] = pending.token
+                    context["background"] = pending.total > background_threshold()
         return TemplateResponse(
             request, "admin/references/reference/import.html", context
         )
 
     def _confirm_import(self, request, context):
-        """Import a previewed upload all or nothing, once, for its uploader only."""
+        """Import a previewed upload all or nothing, once, for its uploader only:
+        here if it is small, in a background task if it is large."""
         try:
             pending = PendingImport.for_token(request.POST["token"], request.user)
+            if pending.total > background_threshold():
+                return self._queue_import(pending)
             with transaction.atomic():
-                # Deleting first claims the upload: a second confirmation of the
-                # same preview finds nothing to delete and imports nothing.
-                if not PendingImport.objects.filter(pk=pending.pk).delete()[0]:
+                # Claiming first: a second confirmation of the same preview
+                # finds it claimed and imports nothing.
+                if not pending.claim():
                     raise PendingImportError(_("This import was already confirmed."))
                 plan = plan_import(parse(pending.text, pending.format or None))
                 created = apply_import(plan)
+                pending.delete()
         except (PendingImportError, ImportFormatError) as error:
             context["error"] = _("%(error)s Nothing was imported.") % {"error": error}
             return TemplateResponse(
@@ -168,3 +189,29 @@ class ImportReferences:
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:references_reference_changelist"))
+
+    def _queue_import(self, pending):
+        if not pending.claim():
+            raise PendingImportError(_("This import was already confirmed."))
+        enqueue_after_commit(import_pending, pending.pk)
+        return HttpResponseRedirect(
+            reverse("admin:references_reference_import_status", args=[pending.pk])
+        )
+
+    def import_status_view(self, request, pk: int):
+        """Where a background import stands: queued, running, done or failed."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        pending = PendingImport.objects.filter(pk=pk).first()
+        if pending is None or pending.created_by_id != request.user.pk:
+            raise Http404(_("No such import."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import references: %(status)s")
+            % {"status": pending.get_status_display()},
+            "pending": pending,
+        }
+        return TemplateResponse(
+            request, "admin/references/reference/import_status.html", context
+        )

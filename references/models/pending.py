@@ -15,12 +15,21 @@ class PendingImportError(Exception):
 
 class PendingImportQuerySet(models.QuerySet):
     def expired(self) -> "PendingImportQuerySet":
-        """Uploads older than a day: they can no longer be confirmed."""
-        return self.filter(created_at__lt=timezone.now() - PendingImport.LIFETIME)
+        """Previews that can no longer be confirmed, and background imports
+        that finished, more than a day ago. Queued or running ones stay."""
+        cutoff = timezone.now() - PendingImport.LIFETIME
+        return self.filter(
+            models.Q(status=PendingImport.Status.PREVIEWED, created_at__lt=cutoff)
+            | models.Q(
+                status__in=[PendingImport.Status.DONE, PendingImport.Status.FAILED],
+                finished_at__lt=cutoff,
+            )
+        )
 
 
 class PendingImport(models.Model):
-    """An uploaded import kept between its preview and its confirmation.
+    """An uploaded import kept between its preview and its confirmation, and,
+    for a large one, while a background task imports it.
 
     The confirm form carries only a signed token naming this row, so a large
     file never travels back through the browser.
@@ -28,6 +37,13 @@ class PendingImport(models.Model):
 
     LIFETIME = datetime.timedelta(days=1)
     TOKEN_SALT = "references.PendingImport.token"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed, awaiting confirmation")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -38,6 +54,13 @@ class PendingImport(models.Model):
     format = models.CharField(_("format"), max_length=20, blank=True)
     text = models.TextField(_("records"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PREVIEWED
+    )
+    total = models.PositiveIntegerField(_("records"), default=0)
+    processed = models.PositiveIntegerField(_("records checked"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = PendingImportQuerySet.as_manager()
 
@@ -48,6 +71,25 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import by {self.created_by} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    def claim(self) -> bool:
+        """Move a preview to queued, once: False if it was already confirmed."""
+        claimed = PendingImport.objects.filter(
+            pk=self.pk, status=self.Status.PREVIEWED
+        ).update(status=self.Status.QUEUED)
+        if claimed:
+            self.status = self.Status.QUEUED
+        return bool(claimed)
+
+    def record(self, **fields) -> None:
+        """Write progress or an outcome at once, for the status page to read."""
+        for name, value in fields.items():
+            setattr(self, name, value)
+        PendingImport.objects.filter(pk=self.pk).update(**fields)
 
     @property
     def token(self) -> str:

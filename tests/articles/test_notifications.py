@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
-from articles.tasks import MAX_ATTEMPTS, send_notification
+from articles.tasks import send_notification
+from siteconf.background import MAX_ATTEMPTS
 from tests.tasks import run_tasks
 
 DEAD_SMTP = {

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, Topic
 from tests.conftest import META, create_article
+from tests.tasks import run_tasks
 
 
 def publish(article, writer, reviewer, editor):
@@ -107,13 +108,14 @@ def test_article_sends_strong_etag_and_answers_304(client, live_article):
 
 
 def test_etag_changes_when_an_update_is_published(
-    client, live_article, writer, reviewer, editor
+    client, live_article, writer, reviewer, editor, django_capture_on_commit_callbacks
 ):
-    """A new live revision gives a new ETag."""
+    """A new live revision gives a new ETag (and purges the cached page)."""
     etag = client.get(live_article.get_absolute_url())["ETag"]
     live_article.body = "New text [@najmabadi2021]."
     live_article.save_revision(by=writer)
-    publish(live_article, writer, reviewer, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(live_article, writer, reviewer, editor)
     assert client.get(live_article.get_absolute_url())["ETag"] != etag
 
 
@@ -199,6 +201,7 @@ def test_editorial_policy_uses_real_settings(client, db):
 
 def test_search_finds_and_highlights(client, many_live):
     """Search finds live articles; PostgreSQL highlights the match."""
+    run_tasks(commit_first=True)
     html = client.get("/search/?q=fertility").content.decode()
     assert "Live article" in html
     assert "result" in html
@@ -209,6 +212,7 @@ def test_search_finds_and_highlights(client, many_live):
 def test_search_never_shows_drafts(client, writer, reference, many_live):
     """Unpublished articles are never search results."""
     create_article(writer, slug="draft-x", title="Zebrafish draft")
+    run_tasks(commit_first=True)
     html = client.get("/search/?q=zebrafish").content.decode()
     assert "Zebrafish draft" not in html
     assert "No articles match" in html

@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
+from tests.tasks import run_tasks
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -101,6 +103,7 @@ def demo(transactional_db, settings):
     settings.DEBUG = False
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
+    run_tasks()  # the search index, as `make run`'s worker writes it
 
 
 def login(page, site_server, username):

@@ -35,7 +35,9 @@ def test_constraints_migration_clears_values_it_would_refuse():
             r.citation_key: (r.year, r.month, r.day, r.url) for r in new.objects.all()
         }
     finally:
-        migrate(AFTER)
+        # Back to the latest schema, so later tests (and later migrations that
+        # depend on references) find every column.
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert found == {
         "bad_year": (None, None, None, ""),
         "bad_month": (2020, None, None, ""),

@@ -14,6 +14,7 @@ from references.admin.importing import MAX_UPLOAD_BYTES
 from references.library import apply_import
 from references.models import PendingImport, Reference
 from tests.conftest import create_article
+from tests.tasks import run_tasks
 
 IMPORT_URL = "/admin/references/reference/import/"
 RECORD = """PMID- {pmid}
@@ -123,8 +124,9 @@ def test_large_import_previews_and_confirms(client, editor):
     assert Reference.objects.count() == 0
     confirm = client.post(IMPORT_URL, {"token": response.context["token"]})
     assert confirm.status_code == 302
+    run_tasks(commit_first=True)  # over 500 records: imported in the background
     assert Reference.objects.count() == 1_500
-    assert not PendingImport.objects.exists()
+    assert PendingImport.objects.get().status == "done"
 
 
 def test_preview_keeps_the_upload_server_side(client, editor):

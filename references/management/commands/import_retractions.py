@@ -1,14 +1,17 @@
-"""Record retractions, corrections and concerns from the Retraction Watch CSV."""
+"""Record retractions, corrections and concerns from the Retraction Watch CSV,
+then re-check the articles that cite the references concerned."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
 from tqdm import tqdm
 
-from articles.models import Article
-from articles.signals import propagate_reference_change
+from articles.retraction_checks import (
+    live_articles_citing_retracted,
+    recheck_citing_articles,
+    recheck_retractions,
+)
+from references.library import record_retractions
 from references.models import Reference
 from references.retractions import RetractionIndex, iter_notices
 
@@ -16,14 +19,62 @@ from references.retractions import RetractionIndex, iter_notices
 class Command(BaseCommand):
     help = (
         "Match references against the Retraction Watch CSV (by DOI, then PMID) "
-        "and record retractions. Only RetractionNature 'Retraction' blocks."
+        "and record retractions. Only RetractionNature 'Retraction' blocks. "
+        "Without a file, re-check the articles citing every reference with a "
+        "notice."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, nargs="?")
+        parser.add_argument(
+            "--in-background",
+            action="store_true",
+            help=(
+                "Queue the re-check of citing articles, across the library, as a "
+                "task for the worker instead of running it here."
+            ),
+        )
 
-    def handle(self, *args, file: Path, **options):
+    def handle(self, *args, file: Path | None = None, in_background=False, **options):
         self.stderr.ending = ""  # tqdm writes its own line endings
+        if file is not None:
+            changed, retracted = self.import_file(file)
+            ids = [reference.pk for reference in changed]
+            urgent = live_articles_citing_retracted([r.pk for r in retracted])
+        else:
+            ids = list(
+                Reference.objects.exclude(retraction_status="")
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            urgent = live_articles_citing_retracted()
+        if in_background:
+            result = recheck_retractions.enqueue()
+            self.stdout.write(
+                f"The re-check of citing articles is queued (task {result.id}); "
+                "a worker runs it and logs its progress."
+            )
+        else:
+            # Drafts and pending approvals pick up the notice (and need review);
+            # live pages keep their frozen copy until then.
+            with tqdm(
+                total=len(ids),
+                unit="ref",
+                desc="Re-checking",
+                file=self.stderr,
+                disable=not ids,
+            ) as bar:
+                updated = recheck_citing_articles(ids, progress=bar.update)
+            self.stdout.write(f"{updated} article(s) updated; they need review again.")
+        for article in urgent:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"URGENT REVIEW: “{article.title}” is live and cites a "
+                    "retracted source."
+                )
+            )
+
+    def import_file(self, file: Path) -> tuple[list, list]:
         index = RetractionIndex()
         try:
             size = file.stat().st_size
@@ -49,63 +100,12 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"{file}: {error}") from None
 
-        now = timezone.now()
-        changed, blocking = [], []
-        references = Reference.objects.exclude(doi="", pmid="").iterator(
-            chunk_size=2000
-        )
-        for reference in tqdm(
-            references, desc="Matching", unit="ref", file=self.stderr
-        ):
-            notice = index.lookup(doi=reference.doi, pmid=reference.pmid)
-            if notice is None:
-                continue
-            if (
-                reference.retraction_status == notice.nature
-                and reference.retraction_notice_doi == notice.notice_doi
-            ):
-                continue
-            reference.retraction_status = notice.nature
-            reference.retraction_notice_doi = notice.notice_doi
-            reference.retraction_date = notice.date
-            reference.retraction_reason = notice.reason
-            reference.retraction_checked_at = now
-            changed.append(reference)
-            if notice.nature == Reference.Retraction.RETRACTED:
-                blocking.append(reference)
-
-        with transaction.atomic():
-            Reference.objects.bulk_update(
-                changed,
-                [
-                    "retraction_status",
-                    "retraction_notice_doi",
-                    "retraction_date",
-                    "retraction_reason",
-                    "retraction_checked_at",
-                ],
-                batch_size=1000,
-            )
-            Reference.objects.exclude(doi="", pmid="").update(retraction_checked_at=now)
-            # Drafts and pending approvals pick up the notice (and need review);
-            # live pages keep their frozen copy until then.
-            propagate_reference_change([r.pk for r in changed])
-
+        with tqdm(desc="Matching", unit="ref", file=self.stderr) as bar:
+            changed, retracted = record_retractions(index, progress=bar.update)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{rows} notice rows read; {len(changed)} reference(s) updated, "
-                f"{len(blocking)} newly retracted."
+                f"{len(retracted)} newly retracted."
             )
         )
-        urgent = (
-            Article.objects.live()
-            .filter(live_revision__cited_references__in=blocking)
-            .distinct()
-        )
-        for article in urgent:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"URGENT REVIEW: “{article.title}” is live and cites a "
-                    "retracted source."
-                )
-            )
+        return changed, retracted

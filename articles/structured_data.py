@@ -1,9 +1,12 @@
-"""JSON-LD for article pages, from the live revision and its approval."""
+"""JSON-LD for article pages, from the live revision and its approval.
+
+Built once, when the article goes live (articles/workflow/pages.py), and
+stored with it; the page only writes it out.
+"""
 
 import json
 
 from django.conf import settings
-from django.utils.safestring import mark_safe
 
 from articles.absolute_urls import absolute, absolute_media
 from articles.models import Article
@@ -12,15 +15,15 @@ from articles.models import Article
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def structured_data(article: Article, revision, review, request) -> str:
-    """JSON-LD: one @graph with a MedicalWebPage and an Article."""
+def structured_data(article: Article, revision, review, reviewer_url: str) -> str:
+    """JSON-LD: one @graph with a MedicalWebPage and an Article, escaped for
+    a <script> element."""
     url = absolute(article.get_absolute_url())
     reviewer = None
     if review is not None:
         reviewer = {"@type": "Person", "name": review.reviewer_byline}
-        contributor = getattr(review.reviewer, "contributor", None)
-        if contributor is not None:
-            reviewer["url"] = absolute(contributor.get_absolute_url())
+        if reviewer_url:
+            reviewer["url"] = absolute(reviewer_url)
     authors = [
         {"@type": "Person", "name": author["label"], "url": absolute(author["url"])}
         for author in revision.authors_shown
@@ -70,4 +73,4 @@ def structured_data(article: Article, revision, review, request) -> str:
     if revision.social_image:
         graph[1]["image"] = [absolute_media(revision.social_image)]
     data = {"@context": "https://schema.org", "@graph": graph}
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES))
+    return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)

@@ -1,0 +1,107 @@
+"""The page cache's front door: anonymous public pages answered from the cache.
+
+It sits near the top of the middleware stack, so a hit costs one cache read
+and no session, CSRF, auth or CSP-nonce work, and no SQL. Only what public
+views mark cacheable (`articles.page_cache.mark`) is stored, and only for
+requests without a session cookie; staff, previews and share links never
+come near it. See articles/page_cache.py for keys and purges.
+"""
+
+import contextlib
+import re
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+
+from articles import page_cache
+
+CACHED_PATHS = re.compile(
+    r"^/(?:$|articles/[-\w]+/$|topics/[-\w]+/$|contributors/[-\w]+/$"
+    r"|editorial-policy/$|feed/$|feed/atom/$|sitemap\.xml$|robots\.txt$)"
+)
+PAGE_QUERY = re.compile(r"^page=([1-9][0-9]?)$")
+MAX_BODY = 2 * 1024 * 1024
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cache_key = self.key_for(request)
+        if cache_key is not None:
+            cached = self.read(cache_key)
+            if isinstance(cached, HttpResponse):
+                return self.replay(request, cached)
+            generation = page_cache.generation()
+        response = self.get_response(request)
+        if cache_key is not None:
+            response["X-Page-Cache"] = "miss"
+            if (
+                request.method == "GET"
+                and self.storable(response)
+                and generation is not None
+                and page_cache.generation() == generation
+            ):
+                self.write(cache_key, response)
+        return response
+
+    def key_for(self, request) -> str | None:
+        """The key to look up, or None when this request must bypass the cache."""
+        if not page_cache.enabled() or request.method not in {"GET", "HEAD"}:
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None  # staff, or anyone with a session: never a shared page
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None
+        if not CACHED_PATHS.match(request.path_info):
+            return None
+        query = request.META.get("QUERY_STRING", "")
+        page = None
+        if query:
+            match = PAGE_QUERY.match(query)
+            if match is None or int(match[1]) > page_cache.MAX_CACHED_PAGE:
+                return None
+            page = int(match[1])
+        request.get_host()  # refuses a Host that is not allowed, as usual
+        return page_cache.key(request.path_info, page)
+
+    def read(self, cache_key: str):
+        try:
+            return page_cache.store().get(cache_key)
+        except Exception:
+            return None  # a cache that is down is a miss, never an error
+
+    def write(self, cache_key: str, response) -> None:
+        # The response object itself is stored, as Django's cache middleware
+        # does: unpickling it is cheaper than building a new one from parts.
+        del response["X-Page-Cache"]
+        with contextlib.suppress(Exception):  # not caching is always safe
+            page_cache.store().set(cache_key, response)
+        response["X-Page-Cache"] = "miss"
+
+    @staticmethod
+    def storable(response) -> bool:
+        if getattr(response, "page_cache_tags", None) is None:
+            return False  # only what a public view marked cacheable
+        if response.streaming or response.status_code not in {200, 410}:
+            return False
+        if response.cookies or "Cookie" in response.get("Vary", ""):
+            return False
+        if "nonce-" in response.get("Content-Security-Policy", ""):
+            return False  # a nonce must never be shared between responses
+        return len(response.content) <= MAX_BODY
+
+    @staticmethod
+    def replay(request, response) -> HttpResponse:
+        response["X-Page-Cache"] = "hit"
+        if request.method == "HEAD":
+            response.content = b""
+        elif response.status_code == 200:
+            not_modified = get_conditional_response(
+                request, etag=response.get("ETag"), response=response
+            )
+            if not_modified is not None:
+                return not_modified
+        return response

@@ -1,0 +1,207 @@
+"""What a live article's public pages need, prepared when it goes live.
+
+When an article goes live this writes its listings (the latest articles, the
+recently reviewed, its topics, its authors and reviewer, its related
+articles), its card, the HTML of the article and of its <head> additions
+(JSON-LD included) and the base of its ETag; when it is
+withdrawn, it removes them. Public pages then only read. Both return a
+`PageChange`: which pages now show something different, for the purges.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles.absolute_urls import absolute_media
+from articles.models import Article, Contributor, Listing
+from articles.structured_data import structured_data
+
+Kind = Listing.Kind
+RELATED_COUNT = 4
+
+
+@dataclass
+class PageChange:
+    """The public pages a transition changed: articles, topics, contributors.
+    The home page, the feeds, the sitemap and search change with any of them."""
+
+    article_ids: set[int] = field(default_factory=set)
+    topic_ids: set[int] = field(default_factory=set)
+    contributor_ids: set[int] = field(default_factory=set)
+
+    def __or__(self, other: "PageChange") -> "PageChange":
+        return PageChange(
+            self.article_ids | other.article_ids,
+            self.topic_ids | other.topic_ids,
+            self.contributor_ids | other.contributor_ids,
+        )
+
+
+def _listed_under(article: Article) -> tuple[set[int], set[int]]:
+    """The topics and contributors the article is listed under now."""
+    rows = Listing.objects.filter(
+        article=article, kind__in=[Kind.TOPIC, Kind.CONTRIBUTOR]
+    ).values_list("kind", "key")
+    topics = {key for kind, key in rows if kind == Kind.TOPIC}
+    contributors = {key for kind, key in rows if kind == Kind.CONTRIBUTOR}
+    return topics, contributors
+
+
+def _listing_it(article: Article) -> set[int]:
+    """The articles whose related list shows this one, and so its card."""
+    return set(
+        Listing.objects.filter(kind=Kind.RELATED, article=article).values_list(
+            "key", flat=True
+        )
+    )
+
+
+def _bump(article_ids: set[int]) -> None:
+    """Their pages change without a publication: a new ETag for each."""
+    if article_ids:
+        Article.objects.filter(pk__in=article_ids).update(
+            page_version=F("page_version") + 1
+        )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+def prepare_live_page(article: Article) -> PageChange:
+    """List the article that just went live and prepare what its page shows.
+
+    The caller holds the article's row lock, inside the publish transaction.
+    """
+    revision, approval = article.live_revision, article.live_approval
+    old_topics, old_contributors = _listed_under(article)
+    Listing.objects.filter(article=article).exclude(kind=Kind.RELATED).delete()
+    Listing.objects.filter(kind=Kind.RELATED, key=article.pk).delete()
+
+    topics = set(revision.topics.values_list("pk", flat=True))
+    contributors = set(revision.authors.values_list("pk", flat=True))
+    reviewer = (
+        Contributor.objects.filter(user_id=approval.reviewer_id)
+        .values_list("pk", "slug")
+        .first()
+    )
+    if reviewer:
+        contributors.add(reviewer[0])
+
+    published = article.last_published_at
+    rows = [Listing(kind=Kind.LATEST, article=article, sort_at=published)]
+    if article.last_reviewed:
+        rows.append(
+            Listing(
+                kind=Kind.REVIEWED,
+                article=article,
+                sort_at=_midnight(article.last_reviewed),
+            )
+        )
+    rows += [
+        Listing(kind=Kind.TOPIC, key=t, article=article, sort_at=published)
+        for t in topics
+    ]
+    rows += [
+        Listing(kind=Kind.CONTRIBUTOR, key=c, article=article, sort_at=published)
+        for c in contributors
+    ]
+    # Related: the newest live articles sharing a topic, chosen now and kept
+    # until this article is published again.
+    related: dict[int, datetime.datetime] = {}
+    candidates = (
+        Listing.objects.filter(kind=Kind.TOPIC, key__in=topics)
+        .exclude(article=article)
+        .order_by("-sort_at")
+        .values_list("article_id", "sort_at")[: RELATED_COUNT * 8]
+    )
+    for other, sort_at in candidates:
+        related.setdefault(other, sort_at)
+        if len(related) == RELATED_COUNT:
+            break
+    rows += [
+        Listing(kind=Kind.RELATED, key=article.pk, article_id=other, sort_at=sort_at)
+        for other, sort_at in related.items()
+    ]
+    Listing.objects.bulk_create(rows)
+
+    reviewer_url = f"/contributors/{reviewer[1]}/" if reviewer else ""
+    image = absolute_media(revision.social_image) if revision.social_image else ""
+    article.live_card = {
+        "title": revision.title,
+        "summary": revision.summary,
+        "topics": [{"name": t["name"], "slug": t["slug"]} for t in revision.topic_list],
+        "reviewer_url": reviewer_url,
+        "head": {
+            "title": revision.display_title,
+            "description": revision.meta_description or revision.summary,
+            "image": image,
+        },
+    }
+    context = {
+        "article": article,
+        "revision": revision,
+        "review": approval,
+        "social_image_url": image,
+        "json_ld": mark_safe(
+            structured_data(article, revision, approval, reviewer_url)
+        ),
+        "health_site": settings.HEALTH_SITE,
+    }
+    article.live_head_html = render_to_string(
+        "articles/includes/article_head.html", context
+    )
+    article.live_html = render_to_string("articles/includes/article_main.html", context)
+    article.live_etag = f"{revision.content_hash[:24]}-{int(published.timestamp())}"
+    Article.objects.filter(pk=article.pk).update(
+        live_card=article.live_card,
+        live_head_html=article.live_head_html,
+        live_html=article.live_html,
+        live_etag=article.live_etag,
+        page_version=F("page_version") + 1,
+    )
+    shown_on = _listing_it(article)
+    _bump(shown_on)
+    return PageChange(
+        article_ids={article.pk} | shown_on,
+        topic_ids=old_topics | topics,
+        contributor_ids=old_contributors | contributors,
+    )
+
+
+def clear_live_page(article: Article) -> PageChange:
+    """Remove a withdrawn article from every list and from related articles."""
+    topics, contributors = _listed_under(article)
+    shown_on = _listing_it(article)
+    Listing.objects.filter(article=article).delete()
+    Listing.objects.filter(kind=Kind.RELATED, key=article.pk).delete()
+    Article.objects.filter(pk=article.pk).update(
+        live_card={},
+        live_head_html="",
+        live_html="",
+        live_etag="",
+        page_version=F("page_version") + 1,
+    )
+    _bump(shown_on)
+    return PageChange(
+        article_ids={article.pk} | shown_on,
+        topic_ids=topics,
+        contributor_ids=contributors,
+    )
+
+
+def refresh_all_live_pages() -> int:
+    """Prepare every live article's page again (after an upgrade); returns how many."""
+    count = 0
+    for article in (
+        Article.objects.live()
+        .select_related("live_revision", "live_approval")
+        .order_by("last_published_at", "pk")
+    ):
+        prepare_live_page(article)
+        count += 1
+    return count

@@ -1,0 +1,488 @@
+"""`make bench`: the site's pages against what serves the same bytes fastest.
+
+In one sitting, on the same server settings (gunicorn with gunicorn.conf.py,
+DEBUG off, PostgreSQL, Redis when it answers), it measures with wrk
+(-t2 -c32, the median of a few interleaved rounds) and prints ratios, which
+hold across runs where absolute figures drift on a shared machine:
+
+- whitenoise serving a file of the long article page's bytes, and a bare view
+  returning those bytes through the project's middleware (the framework floor);
+- the long article page from the page cache (warm), without it (cold,
+  HEALTH_PAGE_CACHE=0), and answered 304 from its ETag;
+- through Varnish (deploy/varnish.vcl), against nginx serving the same file;
+- home, topic, contributor and article pages with the demo content, 10,000
+  and 100,000 live articles, and search p95 at concurrency 1;
+- EXPLAIN ANALYZE of the pages' queries, saving and rendering a 5,000-word
+  article with 100 citations, and the editor's article list at 10,000.
+
+    make bench                       # all sizes (about 20 minutes)
+    BENCH_SIZES=0,10000 make bench   # quicker
+    python benchmarks/bench.py --rounds 3 --duration 8 --sizes 0,10000,100000
+
+Databases health_bench_<size> are kept between runs (generation is the slow
+part); --fresh drops them first.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
+ARTICLE = "/articles/long-article/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class Process:
+    """A server in a process group of its own, stopped with everything it started."""
+
+    def __init__(self, args: list[str], env: dict, log: Path):
+        self.log = log
+        with open(log, "wb") as output:
+            self.popen = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_for(self, url: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                sys.exit(f"{self.log.name} exited:\n{self.log.read_text()[-2000:]}")
+            try:
+                if fetch(url)[0] < 500:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        sys.exit(f"{url} never answered:\n{self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.popen.pid, signum)
+            except ProcessLookupError:
+                return
+            try:
+                self.popen.wait(15)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.work = Path(tempfile.mkdtemp(prefix="health-bench-"))
+        self.processes: list[Process] = []
+        self.redis = REDIS if self.redis_answers() else ""
+        self.rows: list[tuple] = []
+
+    @staticmethod
+    def redis_answers() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def env(self, database: str, **extra) -> dict:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "HEALTH_", "GUNICORN_", "DATABASE_URL"))
+        }
+        env.update(
+            DATABASE_URL=database,
+            DJANGO_SECRET_KEY="benchmark-only-" + "x" * 40,
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            DJANGO_TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
+            HEALTH_PAGE_CACHE_DIR=str(self.work / "page-cache"),
+        )
+        if self.redis:
+            env["REDIS_URL"] = self.redis
+        env.update(extra)
+        return env
+
+    def start(self, args: list[str], env: dict, name: str, ready: str) -> Process:
+        process = Process(args, env, self.work / f"{name}.log")
+        self.processes.append(process)
+        process.wait_for(ready)
+        return process
+
+    def app(self, database: str, name: str, **extra) -> str:
+        port = free_port()
+        env = self.env(database, GUNICORN_BIND=f"127.0.0.1:{port}", **extra)
+        args = [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")]
+        base = f"http://127.0.0.1:{port}"
+        self.start(args, env, name, base + "/robots.txt")
+        return base
+
+    # Databases ------------------------------------------------------------------
+
+    def database(self, size: int) -> str:
+        name = f"health_bench_{size}"
+        url = f"{PG}/{name}"
+        admin = [shutil.which("psql") or "psql", f"{PG}/postgres", "-qc"]
+        if self.args.fresh:
+            subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+        exists = subprocess.run(
+            [*admin[:2], "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if not exists:
+            subprocess.run([*admin, f'CREATE DATABASE "{name}"'], check=True)
+        print(f"Preparing {name} ({size:,} live articles)…", flush=True)
+        result = subprocess.run(
+            [PYTHON, str(ROOT / "benchmarks" / "prepare.py"), str(size)],
+            cwd=ROOT,
+            env=self.env(url),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        print("  ", result.stdout.strip().splitlines()[-1], flush=True)
+        return url
+
+    def probe(self, database: str, what: str) -> tuple[str, dict]:
+        result = subprocess.run(
+            [PYTHON, str(ROOT / "benchmarks" / "probe.py"), what],
+            cwd=ROOT,
+            env=self.env(database),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        *text, last = result.stdout.strip().splitlines()
+        return "\n".join(text), json.loads(last)
+
+    # Measuring ----------------------------------------------------------------
+
+    def wrk(self, url: str, headers: dict | None = None) -> float:
+        command = [
+            shutil.which("wrk") or "wrk",
+            "-t2",
+            "-c32",
+            f"-d{self.args.duration}s",
+            url,
+        ]
+        for name, value in (headers or {}).items():
+            command[1:1] = ["-H", f"{name}: {value}"]
+        output = subprocess.run(command, capture_output=True, text=True).stdout
+        found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        if errors:
+            print(f"   ! {url}: {errors[1]} error responses", flush=True)
+        return float(found[1]) if found else 0.0
+
+    def rounds(self, targets: dict[str, tuple]) -> dict[str, float]:
+        """Median req/s per target, rounds interleaved so drift hits all alike."""
+        results: dict[str, list[float]] = {name: [] for name in targets}
+        for round_number in range(self.args.rounds):
+            for name, (url, headers) in targets.items():
+                results[name].append(self.wrk(url, headers))
+            print(f"   round {round_number + 1}/{self.args.rounds} done", flush=True)
+        return {name: statistics.median(values) for name, values in results.items()}
+
+    @staticmethod
+    def p95(url: str, requests: int = 200) -> float:
+        """95th-percentile latency in ms, one request at a time."""
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            fetch(url)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        return times[int(len(times) * 0.95) - 1]
+
+    def row(self, measure, value, unit, ratio=None, goal=None, met=None):
+        self.rows.append((measure, value, unit, ratio, goal, met))
+        shown = f"{value:,.1f} {unit}" + (f"  ratio {ratio:.2f}" if ratio else "")
+        print(f"   {measure}: {shown}", flush=True)
+
+    # The comparisons ----------------------------------------------------------
+
+    def serving(self, database: str) -> None:
+        print("Serving the long article page (demo database)…", flush=True)
+        cold = self.app(database, "probe", HEALTH_PAGE_CACHE="0")
+        status, headers, page = fetch(cold + ARTICLE)
+        assert status == 200, status
+        etag = headers["ETag"]
+        static_dir = ROOT / "staticfiles" / "bench"
+        static_dir.mkdir(parents=True, exist_ok=True)
+        (static_dir / "long-article.html").write_bytes(page)
+        floor_file = self.work / "floor.html"
+        floor_file.write_bytes(page)
+        self.stop_all()
+        extra = {"HEALTH_BENCH_FLOOR_FILE": str(floor_file)}
+        cold = self.app(database, "cold", HEALTH_PAGE_CACHE="0", **extra)
+        warm = self.app(database, "warm", HEALTH_PAGE_CACHE="1", **extra)
+        fetch(warm + ARTICLE)
+        assert fetch(warm + ARTICLE)[1].get("X-Page-Cache") == "hit"
+        targets = {
+            "whitenoise static file": (cold + "/static/bench/long-article.html", None),
+            "framework floor (bare view)": (cold + "/__bench__/floor/", None),
+            "article page, warm (page cache)": (warm + ARTICLE, None),
+            "article page, cold (no page cache)": (cold + ARTICLE, None),
+            "article page, 304 from its ETag": (
+                cold + ARTICLE,
+                {"If-None-Match": etag},
+            ),
+        }
+        proxy = nginx = None
+        if shutil.which("varnishd") and shutil.which("nginx"):
+            proxy, nginx = self.proxies(warm, page)
+            targets["through Varnish (cached)"] = (proxy + ARTICLE, None)
+            targets["nginx serving the same file"] = (
+                nginx + "/long-article.html",
+                None,
+            )
+        print(f"   page: {len(page):,} bytes; {self.args.rounds} rounds…", flush=True)
+        speed = self.rounds(targets)
+        static = speed["whitenoise static file"]
+        floor = speed["framework floor (bare view)"]
+        self.row("whitenoise static file", static, "req/s", 1.0)
+        self.row("framework floor (bare view)", floor, "req/s", floor / static)
+        warm_speed = speed["article page, warm (page cache)"]
+        self.row(
+            "article page, warm (page cache) vs static",
+            warm_speed,
+            "req/s",
+            warm_speed / static,
+            "≥ 0.80",
+            warm_speed / static >= 0.80,
+        )
+        cold_speed = speed["article page, cold (no page cache)"]
+        self.row(
+            "article page, cold vs the framework floor",
+            cold_speed,
+            "req/s",
+            cold_speed / floor,
+            "≥ 0.20",
+            cold_speed / floor >= 0.20,
+        )
+        not_modified = speed["article page, 304 from its ETag"]
+        self.row(
+            "article page, 304 vs static", not_modified, "req/s", not_modified / static
+        )
+        if proxy:
+            through = speed["through Varnish (cached)"]
+            direct = speed["nginx serving the same file"]
+            self.row("nginx serving the same file", direct, "req/s", direct / static)
+            self.row(
+                "article through Varnish vs nginx",
+                through,
+                "req/s",
+                through / direct,
+                "≥ 0.50",
+                through / direct >= 0.50,
+            )
+        self.stop_all()
+
+    def proxies(self, backend: str, page: bytes) -> tuple[str, str]:
+        varnish_port, nginx_port = free_port(), free_port()
+        vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
+        vcl = vcl.replace('.port = "8000";', f'.port = "{backend.rsplit(":", 1)[1]}";')
+        (self.work / "health.vcl").write_text(vcl)
+        self.start(
+            [
+                shutil.which("varnishd") or "varnishd",
+                "-F",
+                "-j",
+                "none",
+                "-n",
+                str(self.work / "varnish"),
+                "-a",
+                f"127.0.0.1:{varnish_port}",
+                "-f",
+                str(self.work / "health.vcl"),
+                "-s",
+                "malloc,256m",
+            ],
+            os.environ.copy(),
+            "varnish",
+            f"http://127.0.0.1:{varnish_port}/robots.txt",
+        )
+        root = self.work / "nginx-root"
+        root.mkdir()
+        (root / "long-article.html").write_bytes(page)
+        conf = self.work / "nginx.conf"
+        conf.write_text(
+            "user root;\nworker_processes 2;\ndaemon off;\n"
+            f"pid {self.work}/nginx.pid;\nerror_log {self.work}/nginx-error.log;\n"
+            "events { worker_connections 1024; }\n"
+            "http { access_log off; sendfile on; keepalive_requests 100000;\n"
+            f"  server {{ listen 127.0.0.1:{nginx_port}; root {root}; }} }}\n"
+        )
+        self.start(
+            [shutil.which("nginx") or "nginx", "-c", str(conf), "-e", "stderr"],
+            os.environ.copy(),
+            "nginx",
+            f"http://127.0.0.1:{nginx_port}/long-article.html",
+        )
+        url = f"http://127.0.0.1:{varnish_port}"
+        fetch(url + ARTICLE)
+        return url, f"http://127.0.0.1:{nginx_port}"
+
+    def sizes(self, databases: dict[int, str]) -> None:
+        pages = {
+            "home": "/",
+            "topic": "/topics/fertility/",
+            "contributor": "/contributors/wendy-hart/",
+            "article": ARTICLE,
+        }
+        speeds: dict[int, dict[str, float]] = {}
+        for size, database in databases.items():
+            print(f"Pages at {size:,} generated articles (no page cache)…", flush=True)
+            base = self.app(database, f"size-{size}", HEALTH_PAGE_CACHE="0")
+            speeds[size] = self.rounds(
+                {name: (base + url, None) for name, url in pages.items()}
+            )
+            for word in ("pregnancy", "rareword7", "progesterone trial"):
+                url = f"{base}/search/?q={urllib.request.quote(word)}"
+                fetch(url)
+                latency = self.p95(url)
+                self.row(
+                    f"search “{word}”, p95 at concurrency 1, {size:,} articles",
+                    latency,
+                    "ms",
+                    None,
+                    "< 50 ms",
+                    latency < 50,
+                )
+            self.stop_all()
+        base_size = min(speeds)
+        for size, measured in speeds.items():
+            for name, value in measured.items():
+                ratio = value / speeds[base_size][name]
+                check = size != base_size
+                self.row(
+                    f"{name} page at {size:,} articles vs the demo",
+                    value,
+                    "req/s",
+                    ratio,
+                    "≥ 0.80" if check else None,
+                    ratio >= 0.80 if check else None,
+                )
+
+    def probes(self, databases: dict[int, str]) -> None:
+        for size, database in databases.items():
+            plans, timings = self.probe(database, "explain")
+            print(f"\nQuery plans at {size:,} articles (EXPLAIN ANALYZE):\n{plans}\n")
+        largest = databases[max(databases)]
+        smallest = databases[min(databases)]
+        _, saved = self.probe(largest, "save")
+        self.row(
+            f"save a {saved['words']:,}-word article with 100 citations",
+            saved["save_ms"],
+            "ms",
+            None,
+            "< 300 ms",
+            saved["save_ms"] < 300,
+        )
+        self.row("render it (the live preview)", saved["render_ms"], "ms")
+        _, small = self.probe(smallest, "admin")
+        _, large = self.probe(largest, "admin")
+        self.row(
+            f"editor's article list at {large['articles']:,} articles",
+            large["ms"],
+            "ms",
+            None,
+            "< 300 ms, constant queries",
+            large["ms"] < 300 and large["queries"] == small["queries"],
+        )
+        print(f"   queries: {small['queries']} (demo) and {large['queries']} (large)")
+
+    def stop_all(self) -> None:
+        while self.processes:
+            self.processes.pop().stop()
+
+    def report(self, load_before, load_after) -> None:
+        print("\n## make bench\n")
+        print(
+            f"Machine: {os.cpu_count()} cores; load average (1 min) "
+            f"{load_before:.2f} before, {load_after:.2f} after. "
+            f"wrk -t2 -c32 -d{self.args.duration}s, median of {self.args.rounds} "
+            "interleaved rounds; gunicorn.conf.py; PostgreSQL"
+            + (", Redis" if self.redis else "")
+            + ".\n"
+        )
+        print("| measure | value | ratio | goal | met |")
+        print("|---|---:|---:|---|---|")
+        for measure, value, unit, ratio, goal, met in self.rows:
+            shown_ratio = f"{ratio:.2f}" if ratio is not None else ""
+            shown_met = "" if met is None else ("yes" if met else "**no**")
+            print(
+                f"| {measure} | {value:,.1f} {unit} | {shown_ratio} | {goal or ''} "
+                f"| {shown_met} |"
+            )
+        missed = [row[0] for row in self.rows if row[5] is False]
+        print(
+            f"\n{len([r for r in self.rows if r[5]])} goals met, {len(missed)} missed"
+            + (": " + "; ".join(missed) if missed else ".")
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES", "0,10000,100000"),
+        help="generated library sizes; 0 is the demo content",
+    )
+    parser.add_argument("--fresh", action="store_true", help="recreate the databases")
+    args = parser.parse_args()
+    for tool in ("wrk", "psql"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed: apt-get install wrk postgresql-client")
+    bench = Bench(args)
+    load_before = os.getloadavg()[0]
+    try:
+        sizes = sorted({int(size) for size in args.sizes.split(",")})
+        databases = {size: bench.database(size) for size in sizes}
+        bench.serving(databases[min(sizes)])
+        bench.sizes(databases)
+        bench.probes(databases)
+    finally:
+        bench.stop_all()
+        shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
+    bench.report(load_before, os.getloadavg()[0])
+
+
+if __name__ == "__main__":
+    main()

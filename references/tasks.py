@@ -1,0 +1,79 @@
+"""Background work on the reference library: large imports confirmed in the admin.
+
+The task records its progress and outcome on the PendingImport row, which
+the admin's status page reads.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from references.importers import ImportFormatError, parse
+from references.library import apply_import, plan_import
+from references.models import PendingImport
+from siteconf.background import retrying
+
+logger = logging.getLogger(__name__)
+Status = PendingImport.Status
+
+
+def _record_failure(error: Exception, pending_id: int, attempt: int = 1) -> None:
+    message = (
+        _("%(error)s Nothing was imported.") % {"error": error}
+        if isinstance(error, ImportFormatError)
+        else _("The import failed (%(error)s). Nothing was imported; try again.")
+        % {"error": f"{type(error).__name__}: {error}"}
+    )
+    PendingImport.objects.filter(pk=pending_id).update(
+        status=Status.FAILED, message=message, finished_at=timezone.now()
+    )
+
+
+@retrying(max_attempts=3, give_up_on=(ImportFormatError,), on_give_up=_record_failure)
+def import_pending(pending_id: int, attempt: int = 1) -> dict:
+    """Import a confirmed upload all or nothing, recording progress on its row.
+
+    Safe to repeat: a finished import is never imported again, and a run that
+    stopped half-way saved nothing (the references are written in one
+    transaction, with the row marked done).
+    """
+    pending = PendingImport.objects.filter(pk=pending_id).first()
+    if pending is None or not pending.in_progress:
+        return {"skipped": pending.status if pending else "missing"}
+    pending.record(status=Status.RUNNING, processed=0, message="")
+    try:
+        records = parse(pending.text, pending.format or None)
+        pending.record(total=len(records))
+
+        def checked(count: int) -> None:
+            pending.record(processed=pending.processed + count)
+
+        plan = plan_import(records, progress=checked)
+        pending.record(
+            message=_("Saving %(n)s new reference(s)…") % {"n": len(plan.new)}
+        )
+        with transaction.atomic():
+            locked = PendingImport.objects.select_for_update().get(pk=pending_id)
+            if locked.status != Status.RUNNING:
+                return {"skipped": locked.status}
+            created = apply_import(plan)
+            locked.record(
+                status=Status.DONE,
+                processed=len(records),
+                message=_("Imported %(n)s reference(s); %(d)s duplicate(s) skipped.")
+                % {"n": len(created), "d": len(plan.duplicates)},
+                finished_at=timezone.now(),
+                text="",
+            )
+    except Exception as error:
+        if not isinstance(error, ImportFormatError):
+            pending.record(
+                status=Status.QUEUED,
+                message=_("Attempt %(n)s failed (%(error)s); it will be retried.")
+                % {"n": attempt, "error": f"{type(error).__name__}: {error}"},
+            )
+        raise
+    logger.info("Import %s: %s reference(s) created.", pending_id, len(created))
+    return {"created": len(created), "duplicates": len(plan.duplicates)}

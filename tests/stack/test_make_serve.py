@@ -1,0 +1,72 @@
+"""`make serve`: the production stack on this machine, started and stopped
+as a person would (Ctrl-C)."""
+
+import json
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.stack.conftest import free_port, server_environment
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("make") is None, reason="make is not installed"
+)
+
+
+def session_processes(session: int) -> dict[int, str]:
+    """The command line of every live process in `session`, by process id
+    (zombies, ended but not yet reaped, are gone)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                command = (stat.parent / "cmdline").read_bytes()
+                found[int(stat.parent.name)] = command.replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue  # ended while we looked
+    return found
+
+
+def test_make_serve_runs_gunicorn_the_worker_and_the_scheduler(
+    servers, tmp_path, server_database
+):
+    """Without DJANGO_SECRET_KEY it says so and makes one up; it migrates,
+    serves with gunicorn and DEBUG off, runs the worker, the scheduler and
+    the heartbeat (so /healthz turns 200), and Ctrl-C stops every process."""
+    port = free_port()
+    env = server_environment(server_database, tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    # -o: never reinstall the requirements from inside a test run.
+    serve = servers.start(
+        ["make", "-o", ".venv/.installed", "serve", f"PORT={port}"],
+        env,
+        tmp_path / "serve.log",
+    )
+    status, _, body = serve.wait_for(f"http://127.0.0.1:{port}/healthz", timeout=120)
+    assert json.loads(body)["status"] == "ok"  # the worker ran a heartbeat
+    output = serve.output()
+    assert "DJANGO_SECRET_KEY is not set" in output
+    assert f"Serving on http://127.0.0.1:{port}/" in output
+
+    running = session_processes(serve.process.pid)
+    commands = " | ".join(running.values())
+    for part in (
+        "gunicorn --config gunicorn.conf.py",
+        "manage.py db_worker",
+        "manage.py publish_scheduled --loop 60",
+        "manage.py heartbeat --loop 60",
+    ):
+        assert part in commands
+    gunicorn = next(pid for pid, cmd in running.items() if "gunicorn --config" in cmd)
+    environ = Path(f"/proc/{gunicorn}/environ").read_bytes().split(b"\0")
+    assert b"DJANGO_DEBUG=0" in environ
+
+    serve.signal(signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    deadline = time.monotonic() + 40
+    while session_processes(serve.process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert session_processes(serve.process.pid) == {}

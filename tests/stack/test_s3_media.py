@@ -1,0 +1,238 @@
+"""Uploads in S3-compatible object storage (django-storages), against a real
+local S3 API: moto's server mode, in a process of its own on a free port."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import boto3
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from siteconf.object_storage import MEDIA_CACHE_CONTROL, s3_storage
+from siteconf.tasks import heartbeat
+from tests.stack.conftest import ROOT, Server, fetch, free_port
+
+CREDENTIALS = {
+    "DJANGO_S3_REGION": "us-east-1",
+    "DJANGO_S3_ACCESS_KEY_ID": "testing",
+    "DJANGO_S3_SECRET_ACCESS_KEY": "testing",
+}
+
+
+@pytest.fixture(scope="module")
+def moto_server(tmp_path_factory):
+    """moto's S3 API on 127.0.0.1; its URL."""
+    port = free_port()
+    server = Server(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "x"},
+        tmp_path_factory.mktemp("moto") / "moto.log",
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        server.wait_for(f"{url}/moto-api/", timeout=30)
+        yield url
+    finally:
+        server.stop()
+
+
+def public_read(bucket: str) -> dict:
+    """The bucket policy docs/deploy.md gives: anyone may read, nobody list."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicReadMedia",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def bucket(moto_server, settings):
+    """A new bucket, made the default storage the way the settings do it."""
+    name = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_server,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=name)
+    client.put_bucket_policy(Bucket=name, Policy=json.dumps(public_read(name)))
+    storage, _origins = s3_storage(
+        {"DJANGO_S3_BUCKET": name, "DJANGO_S3_ENDPOINT_URL": moto_server, **CREDENTIALS}
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    settings.MEDIA_ROOT = "/nonexistent-media-root"  # nothing may land here
+    return client, name
+
+
+def png(size=(64, 48), color=(200, 40, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_social_image_is_stored_in_the_bucket_and_served_from_it(bucket, article):
+    """Saved through the model (re-encoded, random name), read back over HTTP
+    from the S3 API with a year of caching."""
+    client, name = bucket
+    article.social_image = SimpleUploadedFile("my photo.png", png(), "image/png")
+    article.save()
+    stored = article.social_image.name
+    assert stored.startswith("social/") and stored.endswith(".png")
+    assert "my photo" not in stored
+    assert client.head_object(Bucket=name, Key=stored)["ContentLength"] > 0
+
+    url = article.social_image.url
+    assert url.startswith(f"{client.meta.endpoint_url}/{name}/social/")
+    assert "Signature" not in url  # public media, no expiring query string
+    status, headers, body = fetch(url)
+    assert status == 200
+    assert headers["Content-Type"] == "image/png"
+    assert headers["Cache-Control"] == MEDIA_CACHE_CONTROL
+    assert Image.open(io.BytesIO(body)).size == (64, 48)
+
+
+def test_the_editors_upload_goes_to_the_bucket(bucket, client, writer):
+    """/admin/markdownx/upload/ stores the re-encoded image in the bucket and
+    returns Markdown pointing at it."""
+    s3, name = bucket
+    client.force_login(writer)
+    response = client.post(
+        "/admin/markdownx/upload/",
+        {"image": SimpleUploadedFile("x.png", png((30, 20)), "image/png")},
+    )
+    assert response.status_code == 200
+    code = response.json()["image_code"].strip()
+    url = code.removeprefix("![](").removesuffix(")")
+    key = url.split(f"/{name}/", 1)[1]
+    assert key.startswith("uploads/")
+    assert s3.head_object(Bucket=name, Key=key)
+    status, headers, body = fetch(url)
+    assert status == 200
+    assert Image.open(io.BytesIO(body)).size == (30, 20)
+
+
+def test_healthz_checks_the_bucket(bucket, client, db):
+    """The storage check writes and deletes its probe in the bucket."""
+    s3, name = bucket
+    heartbeat.call()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content)["checks"]["storage"]["ok"] is True
+    assert s3.list_objects_v2(Bucket=name).get("KeyCount") == 0
+
+
+def test_healthz_fails_when_the_bucket_is_gone(bucket, client, db):
+    """A bucket that no longer exists: 503 naming the storage."""
+    s3, name = bucket
+    s3.delete_bucket(Bucket=name)
+    heartbeat.call()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["failing"] == ["storage"]
+
+
+def settings_in_a_new_process(**environ) -> dict:
+    """Some settings as a process started with `environ` reads them."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings;"
+        "from django.urls import resolve, Resolver404\n"
+        "try: media = resolve('/media/a.png').url_name\n"
+        "except Resolver404: media = None\n"
+        "print(json.dumps({'default': settings.STORAGES['default'],"
+        " 'serve_media': settings.HEALTH_SERVE_MEDIA,"
+        " 'img_src': settings.SECURE_CSP['img-src'], 'media_view': media}))"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_S3_", "HEALTH_SERVE_MEDIA"))
+    }
+    env.update(DJANGO_SETTINGS_MODULE="siteconf.settings", DJANGO_SECRET_KEY="x")
+    env.update(environ)
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+def test_the_environment_switches_uploads_to_the_bucket():
+    """DJANGO_S3_BUCKET selects django-storages' S3 backend with public,
+    unsigned URLs; Django stops serving /media/ even if asked to; the CSP lets
+    pages show images from the bucket's origin."""
+    started = time.monotonic()
+    found = settings_in_a_new_process(
+        DJANGO_S3_BUCKET="health-media",
+        DJANGO_S3_ENDPOINT_URL="https://objects.example.org",
+        HEALTH_SERVE_MEDIA="1",
+        **CREDENTIALS,
+    )
+    assert found["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = found["default"]["OPTIONS"]
+    assert options["bucket_name"] == "health-media"
+    assert options["endpoint_url"] == "https://objects.example.org"
+    assert options["querystring_auth"] is False
+    assert found["serve_media"] is False
+    assert found["media_view"] is None
+    assert "https://objects.example.org" in found["img_src"]
+    assert time.monotonic() - started < 30
+
+
+def test_without_a_bucket_uploads_stay_on_the_filesystem():
+    """The default: FileSystemStorage, served by Django, a CSP of 'self'."""
+    found = settings_in_a_new_process()
+    assert found["default"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+    assert found["serve_media"] is True
+    assert found["media_view"] == "media"
+    assert found["img_src"] == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    "environ, origins",
+    [
+        (
+            {"DJANGO_S3_CUSTOM_DOMAIN": "media.example.org"},
+            ["https://media.example.org"],
+        ),
+        (
+            {"DJANGO_S3_REGION": "eu-west-2"},
+            [
+                "https://health-media.s3.amazonaws.com",
+                "https://health-media.s3.eu-west-2.amazonaws.com",
+            ],
+        ),
+        (
+            {"DJANGO_S3_ENDPOINT_URL": "http://127.0.0.1:9000/"},
+            ["http://127.0.0.1:9000"],
+        ),
+    ],
+    ids=["custom-domain", "aws", "endpoint"],
+)
+def test_the_media_origin_follows_the_configuration(environ, origins):
+    """Where the image URLs will point, for the CSP's img-src."""
+    storage, found = s3_storage({"DJANGO_S3_BUCKET": "health-media", **environ})
+    assert found == origins
+    assert storage["OPTIONS"].get("custom_domain") == environ.get(
+        "DJANGO_S3_CUSTOM_DOMAIN"
+    )
