@@ -118,3 +118,19 @@ def install(connection) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def uninstall(connection) -> None:
+    """Drop the triggers, for a migration that rebuilds the tables they read
+    (SQLite refuses a rebuild while a trigger names the table). The
+    post_migrate hook installs them again."""
+    statements = STATEMENTS.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            if statement.startswith("DROP TRIGGER"):
+                cursor.execute(statement)
+
+
+def uninstall_for_migration(apps, schema_editor) -> None:
+    """RunPython form of `uninstall`, for both directions of a migration."""
+    uninstall(schema_editor.connection)

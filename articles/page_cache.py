@@ -27,6 +27,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from articles import local_pages
 from articles.models import Article, Contributor, Topic
 from articles.workflow.pages import PageChange
 from siteconf.background import retrying
@@ -145,6 +146,7 @@ def _purge_now(keys: list[str], tags: list[str], repeat: bool = False) -> None:
     try:
         _bump_generation()
         store().delete_many(keys)
+        local_pages.publish(keys)
     except Exception:
         # The proxy purge below still runs; the entries expire on their own.
         logger.exception("Could not purge %s page(s) from the page cache.", len(keys))

@@ -466,6 +466,11 @@ def main() -> None:
         help="generated library sizes; 0 is the demo content",
     )
     parser.add_argument("--fresh", action="store_true", help="recreate the databases")
+    parser.add_argument(
+        "--serving-only",
+        action="store_true",
+        help="only the long article page comparisons (quick)",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "psql"):
         if not shutil.which(tool):
@@ -476,8 +481,9 @@ def main() -> None:
         sizes = sorted({int(size) for size in args.sizes.split(",")})
         databases = {size: bench.database(size) for size in sizes}
         bench.serving(databases[min(sizes)])
-        bench.sizes(databases)
-        bench.probes(databases)
+        if not args.serving_only:
+            bench.sizes(databases)
+            bench.probes(databases)
     finally:
         bench.stop_all()
         shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import (
@@ -244,6 +245,13 @@ def _write_batch(
             "reviewer_url": f"/contributors/{reviewer_profile.slug}/",
             "head": {"title": revision.title, "description": revision.summary},
         }
+        article.live_card_html, article.live_card_plain_html = (
+            render_to_string(
+                "articles/includes/article_card.html",
+                {"article": article, "show_topics": show_topics},
+            )
+            for show_topics in (True, False)
+        )
         article.live_etag = f"{revision.content_hash[:24]}-generated"
         article.live_head_html = ""
         article.live_html = (
@@ -280,6 +288,8 @@ def _write_batch(
             "approval",
             "live_approval",
             "live_card",
+            "live_card_html",
+            "live_card_plain_html",
             "live_etag",
             "live_head_html",
             "live_html",

@@ -3,6 +3,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 
+from articles import local_pages
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
 from references.models import Reference
@@ -42,9 +43,11 @@ def empty_cache():
     """Login-failure counts and cached pages must not leak between tests."""
     for alias in ("default", "pages"):
         caches[alias].clear()
+    local_pages._local.evict(None)
     yield
     for alias in ("default", "pages"):
         caches[alias].clear()
+    local_pages._local.evict(None)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from articles.models.article import (
     SINGLE_LINE_FIELDS,
     Article,
     WorkflowError,
-    add_months,
 )
 from articles.models.audit import AuditEntry
 from articles.models.listing import Listing
@@ -16,6 +15,7 @@ from articles.models.revision import (
     CONTENT_FIELDS,
     Review,
     Revision,
+    add_months,
     compute_content_hash,
 )
 

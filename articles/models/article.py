@@ -36,18 +36,6 @@ def _workflow():
     return workflow
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Return the same day `months` later, clamped to the end of shorter months."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 class Article(models.Model):
     """The working copy that writers edit. Readers see `live_revision`."""
 
@@ -235,6 +223,10 @@ class Article(models.Model):
     # What public pages show of the live article, prepared when it goes live
     # (articles/workflow/pages.py) so that a request only reads it.
     live_card = models.JSONField(default=dict, editable=False)
+    # The card lists show, with and without its topics: plain text columns, so
+    # a list reads them without decoding JSON.
+    live_card_html = models.TextField(blank=True, editable=False)
+    live_card_plain_html = models.TextField(blank=True, editable=False)
     live_head_html = models.TextField(blank=True, editable=False)
     live_html = models.TextField(blank=True, editable=False)
     live_etag = models.CharField(max_length=80, blank=True, editable=False)

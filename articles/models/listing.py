@@ -37,8 +37,9 @@ class Listing(models.Model):
             ),
         ]
         indexes = [
+            # Lists read newest first, ties broken by the newer article.
             models.Index(
-                fields=["kind", "key", "-sort_at", "article"],
+                fields=["kind", "key", "-sort_at", "-article"],
                 name="articles_listing_newest",
             ),
         ]

@@ -1,5 +1,6 @@
 """Revisions (immutable snapshots of what readers see) and reviews of them."""
 
+import datetime
 import hashlib
 import json
 
@@ -41,6 +42,18 @@ def compute_content_hash(content: dict, references: list[dict]) -> str:
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Return the same day `months` later, clamped to the end of shorter months."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 class Revision(models.Model):

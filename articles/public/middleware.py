@@ -8,13 +8,14 @@ come near it. See articles/page_cache.py for keys and purges.
 """
 
 import contextlib
+import pickle
 import re
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
-from articles import page_cache
+from articles import local_pages, page_cache
 
 CACHED_PATHS = re.compile(
     r"^/(?:$|articles/[-\w]+/$|topics/[-\w]+/$|contributors/[-\w]+/$"
@@ -32,8 +33,8 @@ class PageCacheMiddleware:
         cache_key = self.key_for(request)
         if cache_key is not None:
             cached = self.read(cache_key)
-            if isinstance(cached, HttpResponse):
-                return self.replay(request, cached)
+            if cached is not None:
+                return self.replay(request, pickle.loads(cached))
             generation = page_cache.generation()
         response = self.get_response(request)
         if cache_key is not None:
@@ -67,19 +68,30 @@ class PageCacheMiddleware:
         request.get_host()  # refuses a Host that is not allowed, as usual
         return page_cache.key(request.path_info, page)
 
-    def read(self, cache_key: str):
+    def read(self, cache_key: str) -> bytes | None:
+        """The pickled response: this process's copy, else the shared cache's."""
+        copies = local_pages.local()
+        if copies is not None and (data := copies.get(cache_key)) is not None:
+            return data
+        generation = copies.generation if copies is not None else 0
         try:
-            return page_cache.store().get(cache_key)
+            data = page_cache.store().get(cache_key)
         except Exception:
             return None  # a cache that is down is a miss, never an error
+        if not isinstance(data, bytes):
+            return None
+        if copies is not None:
+            copies.put(cache_key, data, generation)
+        return data
 
     def write(self, cache_key: str, response) -> None:
-        # The response object itself is stored, as Django's cache middleware
+        # The response itself is stored, pickled, as Django's cache middleware
         # does: unpickling it is cheaper than building a new one from parts.
         del response["X-Page-Cache"]
-        with contextlib.suppress(Exception):  # not caching is always safe
-            page_cache.store().set(cache_key, response)
+        data = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
         response["X-Page-Cache"] = "miss"
+        with contextlib.suppress(Exception):  # not caching is always safe
+            page_cache.store().set(cache_key, data)
 
     @staticmethod
     def storable(response) -> bool:

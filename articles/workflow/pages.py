@@ -142,6 +142,13 @@ def prepare_live_page(article: Article) -> PageChange:
             "image": image,
         },
     }
+    article.live_card_html, article.live_card_plain_html = (
+        render_to_string(
+            "articles/includes/article_card.html",
+            {"article": article, "show_topics": show_topics},
+        )
+        for show_topics in (True, False)
+    )
     context = {
         "article": article,
         "revision": revision,
@@ -159,6 +166,8 @@ def prepare_live_page(article: Article) -> PageChange:
     article.live_etag = f"{revision.content_hash[:24]}-{int(published.timestamp())}"
     Article.objects.filter(pk=article.pk).update(
         live_card=article.live_card,
+        live_card_html=article.live_card_html,
+        live_card_plain_html=article.live_card_plain_html,
         live_head_html=article.live_head_html,
         live_html=article.live_html,
         live_etag=article.live_etag,
@@ -181,6 +190,8 @@ def clear_live_page(article: Article) -> PageChange:
     Listing.objects.filter(kind=Kind.RELATED, key=article.pk).delete()
     Article.objects.filter(pk=article.pk).update(
         live_card={},
+        live_card_html="",
+        live_card_plain_html="",
         live_head_html="",
         live_html="",
         live_etag="",

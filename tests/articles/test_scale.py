@@ -15,7 +15,6 @@ PAGES = [
     "/",
     "/articles/cervical-mucus-fertile-window/",
     "/topics/fertility/",
-    "/topics/fertility/?page=7",
     "/contributors/wendy-hart/",
     "/search/?q=pregnancy",
     "/search/?q=progesterone+trial",
@@ -59,6 +58,9 @@ def test_query_counts_do_not_grow_with_the_library(
     large = query_counts(client)
     assert large == small
     assert max(large.values()) <= 3
+    with CaptureQueriesContext(connection) as deep:
+        assert client.get("/topics/fertility/?page=40").status_code == 200
+    assert len(deep) == large["/topics/fertility/"]
     client.force_login(editor)
     with CaptureQueriesContext(connection) as admin_large:
         response = client.get(reverse("admin:articles_article_changelist"))

@@ -11,7 +11,7 @@ def update_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_live_pages"),
+        ("articles", "0004_revision_bylines_topics"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 

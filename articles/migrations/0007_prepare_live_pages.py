@@ -1,15 +1,17 @@
 """Prepare what public pages read for articles that were live before listings,
-cards and stored reference lists existed (a one-off upgrade step that runs
-today's code, so it comes after every schema change it relies on)."""
+prepared pages and stored reference lists existed: a one-off upgrade step.
+
+It runs today's code (the render pipeline's reference list and the publish
+step's page preparation), so it comes after every schema change they rely on.
+"""
 
 from django.db import migrations
 
 
 def prepare_pages(apps, schema_editor):
-    """Render each revision's reference list, and prepare the listings, cards
-    and JSON-LD of live articles, with today's code (a one-off upgrade step).
+    """Render each revision's reference list, then prepare every live page.
 
-    The immutability trigger is dropped for the revision update; articles.apps
+    The revisions' immutability trigger is dropped for the update; articles.apps
     reinstalls it after every migrate.
     """
     from articles.rendering import reference_list_html
@@ -31,6 +33,6 @@ def prepare_pages(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_search_ranking")]
+    dependencies = [("articles", "0006_live_pages")]
 
     operations = [migrations.RunPython(prepare_pages, migrations.RunPython.noop)]
