@@ -10,6 +10,13 @@ def install_database_rules(using, **kwargs) -> None:
     db_rules.install(connections[using])
 
 
+def prepare_unprepared_pages(using, **kwargs) -> None:
+    """Prepare live articles published before prepared pages existed (upgrades)."""
+    from articles.workflow.pages import prepare_unprepared_pages as prepare
+
+    prepare(using)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Editorial")
@@ -19,6 +26,11 @@ class ArticlesConfig(AppConfig):
             install_database_rules,
             sender=self,
             dispatch_uid="articles.install_database_rules",
+        )
+        post_migrate.connect(
+            prepare_unprepared_pages,
+            sender=self,
+            dispatch_uid="articles.prepare_unprepared_pages",
         )
         # Connects the reference-change receivers, once the models are loaded.
         from articles import signals  # noqa: F401

@@ -1,6 +1,7 @@
 """The article admin: list, change form, read-only panels and extra pages."""
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import path
@@ -25,6 +26,26 @@ from articles.models import CONTENT_FIELDS, Article, Review, cites_retracted
 from articles.preflight import checklist
 from articles.roles import sees_every_article
 
+# What the list shows: it reads these columns, not the Markdown body, the
+# prepared page or the search vectors (about 50 ms a page at 10,000 articles).
+LIST_COLUMNS = [
+    "title",
+    "status",
+    "current_revision_id",
+    "live_revision_id",
+    "updated_at",
+    "publish_at",
+    "unpublish_at",
+    "next_review_due",
+]
+
+
+class ArticleChangeList(ChangeList):
+    def get_results(self, request):
+        # Narrowed for display only: actions get their own full queryset.
+        self.queryset = self.queryset.select_related(None).only(*LIST_COLUMNS)
+        super().get_results(request)
+
 
 @admin.register(Article)
 class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
@@ -46,13 +67,16 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
         ReviewDueFilter,
         ScheduledFilter,
         RetractionFilter,
+        ("updated_at", admin.DateFieldListFilter),
         "topics",
     ]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics", "authors"]
     autocomplete_fields = ["references"]
-    date_hierarchy = "updated_at"
+    # The list never counts every article (one COUNT less per page; the
+    # date filter above replaces a date hierarchy that scanned every row).
+    show_full_result_count = False
 
     class Media:
         css = {"all": ["editorial/admin.css"]}
@@ -102,6 +126,9 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
     ]
 
     # Queries ------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_queryset(self, request):
         latest_reviewer = Review.objects.filter(

@@ -1,21 +1,20 @@
-"""Prepare what public pages read for articles that were live before listings,
-prepared pages and stored reference lists existed: a one-off upgrade step.
+"""Store the reference lists of revisions made before they were stored.
 
-It runs today's code (the render pipeline's reference list and the publish
-step's page preparation), so it comes after every schema change they rely on.
+Preparing the pages of articles that were already live happens after migrate
+(articles.apps.prepare_unprepared_pages), where today's models match the
+schema: a data step here would break as soon as a later migration adds a column.
 """
 
 from django.db import migrations
 
 
 def prepare_pages(apps, schema_editor):
-    """Render each revision's reference list, then prepare every live page.
+    """Render each revision's reference list.
 
     The revisions' immutability trigger is dropped for the update; articles.apps
     reinstalls it after every migrate.
     """
     from articles.rendering import reference_list_html
-    from articles.workflow.pages import refresh_all_live_pages
 
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
@@ -29,7 +28,6 @@ def prepare_pages(apps, schema_editor):
         Revision.objects.filter(pk=revision.pk).update(
             references_html=reference_list_html(revision.cited)
         )
-    refresh_all_live_pages()
 
 
 class Migration(migrations.Migration):

@@ -7,6 +7,7 @@ from articles.models.article import (
     WorkflowError,
 )
 from articles.models.audit import AuditEntry
+from articles.models.desk import Notification, NotificationPreference, ReviewComment
 from articles.models.listing import Listing
 from articles.models.people import DEFAULT_REVIEW_INTERVAL_MONTHS, Contributor, Topic
 from articles.models.preview import PreviewLink, PreviewLinkQuerySet
@@ -27,10 +28,13 @@ __all__ = [
     "ArticleQuerySet",
     "AuditEntry",
     "Listing",
+    "Notification",
+    "NotificationPreference",
     "Contributor",
     "PreviewLink",
     "PreviewLinkQuerySet",
     "Review",
+    "ReviewComment",
     "Revision",
     "Topic",
     "WorkflowError",

@@ -196,6 +196,16 @@ class Article(models.Model):
         help_text=_("The revision that was live when the article was withdrawn."),
     )
     withdrawal_reason = models.TextField(blank=True, editable=False)
+    # A withdrawn article may name the article that replaces it: its URL then
+    # redirects there (301); otherwise it answers 410 Gone.
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaces",
+    )
     publish_at = models.DateTimeField(_("scheduled go-live"), null=True, editable=False)
     scheduled_approval = models.ForeignKey(
         "Review",
@@ -292,6 +302,10 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["next_review_due"]),
+            # The desk's article list, newest change first (the admin adds -id).
+            models.Index(
+                fields=["-updated_at", "-id"], name="articles_article_changed"
+            ),
             # Search takes the newest matches first (articles/public/search.py).
             models.Index(
                 fields=["-last_published_at"],

@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -193,6 +194,19 @@ class Review(models.Model):
     content_hash = models.CharField(_("approved content hash"), max_length=64)
     reviewer_name = models.CharField(max_length=150)
     reviewer_credentials = models.CharField(max_length=150, blank=True)
+    # The clinical checklist as the reviewer ticked it: {item key: True/False},
+    # items from settings.HEALTH_REVIEW_CHECKLIST at the time of the review.
+    checklist = models.JSONField(_("clinical checklist"), default=dict, blank=True)
+    # Competing interests, declared per review; shown next to the reviewer's
+    # name on the public page. Reviews from before declarations existed have
+    # interests_declared False and show nothing.
+    interests_declared = models.BooleanField(default=False)
+    competing_interests = models.TextField(
+        _("competing interests"),
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("Leave empty to declare none."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -205,6 +205,21 @@ def clear_live_page(article: Article) -> PageChange:
     )
 
 
+def prepare_unprepared_pages(using: str = "default") -> int:
+    """Prepare the live articles that have no prepared page yet; returns how many."""
+    count = 0
+    for article in (
+        Article.objects.using(using)
+        .live()
+        .filter(live_etag="")
+        .select_related("live_revision", "live_approval")
+        .order_by("last_published_at", "pk")
+    ):
+        prepare_live_page(article)
+        count += 1
+    return count
+
+
 def refresh_all_live_pages() -> int:
     """Prepare every live article's page again (after an upgrade); returns how many."""
     count = 0

@@ -296,3 +296,22 @@ def test_every_purge_is_repeated_later_for_late_requests(live, editor, commit):
     )
     assert repeat.run_after > live.withdrawn_at
     assert f"page:{live.get_absolute_url()}" in repeat.args_kwargs["args"][0]
+
+
+def test_live_pages_published_before_preparation_are_prepared_after_migrate(live):
+    """An upgrade: pages live before prepared pages existed get them after migrate."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    Article.objects.filter(pk=live.pk).update(live_etag="", live_html="")
+    post_migrate.send(
+        sender=apps.get_app_config("articles"),
+        app_config=apps.get_app_config("articles"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+    live.refresh_from_db()
+    assert live.live_etag and live.title in live.live_html

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -80,10 +80,4 @@ def test_print_stylesheet_keeps_references_and_dates(page, site_server, demo):
 def test_no_serious_accessibility_violations(page, site_server, demo, path):
     """axe-core finds no serious or critical violations."""
     page.goto(site_server.url + path)
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
