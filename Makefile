@@ -11,6 +11,10 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		echo $$candidate; break; fi; done)
 
+# The task worker: django-tasks-db's by default; RQ's when
+# DJANGO_TASKS_BACKEND=django_tasks_rq.RQBackend (tasks kept in Redis).
+WORKER = $(if $(filter django_tasks_rq.RQBackend,$(DJANGO_TASKS_BACKEND)),$(PY) manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default,$(PY) manage.py db_worker)
+
 .PHONY: run serve test bench screenshots lint venv install static clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -34,7 +38,7 @@ run: $(VENV)/.installed
 	@echo "Background tasks run in a worker (db_worker); scheduled go-lives and withdrawals every 60 s (publish_scheduled --loop 60)."
 	@echo "Serving on $(HEALTH_SITE_BASE_URL)/ (admin: $(HEALTH_SITE_BASE_URL)/admin/). Press Ctrl-C to stop."
 	@$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
-	$(PY) manage.py db_worker & worker=$$!; \
+	$(WORKER) & worker=$$!; \
 	$(PY) manage.py requeue_stale_tasks --loop 300 & requeue=$$!; \
 	trap 'kill $$scheduler $$worker $$requeue 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -57,7 +61,7 @@ serve: $(VENV)/.installed
 	echo "Serving on $(HEALTH_SITE_BASE_URL)/ with gunicorn, DEBUG off (health: $(HEALTH_SITE_BASE_URL)/healthz). Press Ctrl-C to stop."; \
 	$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
 	$(PY) manage.py heartbeat --loop 60 & heartbeat=$$!; \
-	$(PY) manage.py db_worker & worker=$$!; \
+	$(WORKER) & worker=$$!; \
 	$(PY) manage.py requeue_stale_tasks --loop 300 & requeue=$$!; \
 	trap 'kill $$scheduler $$heartbeat $$worker $$requeue 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py

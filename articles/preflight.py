@@ -91,7 +91,11 @@ def run_checks(article, revision) -> list[Check]:
         problems.append(
             _problem(
                 "image_alt",
-                _("The image %(src)s has no alt text.") % {"src": src},
+                _(
+                    "The image %(src)s has no alt text: say what it shows "
+                    "between the square brackets, ![like this](…)."
+                )
+                % {"src": src},
                 True,
             )
         )

@@ -16,7 +16,8 @@ from django.utils.html import escape
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
-from articles.images import display_attributes
+from articles.citation_problems import explained_citation, similar_keys
+from articles.figures import describe_own_images, make_figures
 from articles.limits import MAX_NESTING, body_problem
 from references.citations import (
     CitationKey,
@@ -76,6 +77,8 @@ CLEANER = nh3.Cleaner(
         "code",
         "del",
         "em",
+        "figcaption",
+        "figure",
         "h2",
         "h3",
         "h4",
@@ -87,6 +90,7 @@ CLEANER = nh3.Cleaner(
         "p",
         "pre",
         "s",
+        "small",
         "strong",
         "sub",
         "sup",
@@ -96,6 +100,7 @@ CLEANER = nh3.Cleaner(
         "th",
         "thead",
         "tr",
+        "u",
         "ul",
     },
     attributes={
@@ -119,7 +124,12 @@ CLEANER = nh3.Cleaner(
         "th": {"colspan", "rowspan"},
         "td": {"colspan", "rowspan"},
     },
-    allowed_classes={"sup": {"citation", "citation-missing"}},
+    allowed_classes={
+        "sup": {"citation", "citation-missing"},
+        # The preview's explanation of a citation that matches nothing.
+        "u": {"citation-unknown"},
+        "small": {"citation-reason"},
+    },
     url_schemes={"https", "http", "mailto"},
     attribute_filter=_only_safe_images,
     link_rel=None,
@@ -272,19 +282,15 @@ def _collect_headings(tokens) -> tuple[list[dict], list[str]]:
     return toc, images_without_alt
 
 
-def _describe_own_images(tokens) -> None:
-    """Size hints, lazy loading and a srcset for images from our own media,
-    read from their names; the cleaner still checks every value."""
-    for token in tokens:
-        for child in token.children or []:
-            if child.type == "image":
-                src = str(child.attrGet("src") or "")
-                for name, value in display_attributes(src).items():
-                    child.attrSet(name, value)
+def render(
+    text: str, style: str | None = None, *, explain_missing: bool = False
+) -> Rendered:
+    """Render Markdown with citations to sanitized HTML, TOC and references.
 
-
-def render(text: str, style: str | None = None) -> Rendered:
-    """Render Markdown with citations to sanitized HTML, TOC and references."""
+    With `explain_missing` (the editor's preview), a citation that matches no
+    reference is shown as typed, underlined, with the reason; readers' pages
+    never need it, since such an article cannot be submitted.
+    """
     style = style or settings.HEALTH_SITE["CITATION_STYLE"]
     text = (text or "").replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
     problem = body_problem(text)
@@ -304,17 +310,26 @@ def render(text: str, style: str | None = None) -> Rendered:
 
     tokens = MARKDOWN.parse("".join(pieces))
     toc, images_without_alt = _collect_headings(tokens)
-    _describe_own_images(tokens)
+    make_figures(MARKDOWN, tokens)
+    describe_own_images(tokens)
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+    similar = {}
+    if explain_missing and numbering.unresolved:
+        similar = similar_keys(
+            [k.value for k in numbering.unresolved if k.kind == "key"]
+        )
+
+    unresolved = set(numbering.unresolved)
 
     def citation(match: re.Match) -> str:
         index = int(match[1])
-        numbers = numbering.numbers_by_group[index]
-        if numbers and len(numbers) == len(set(numbers)):
-            missing = [k for k in groups[index].keys if k in numbering.unresolved]
-            if not missing:
-                return _citation_html(numbers)
-        labels = ", ".join(f"@{k.value}" for k in groups[index].keys)
+        group, numbers = groups[index], numbering.numbers_by_group[index]
+        missing = [k for k in group.keys if k in unresolved]
+        if numbers and len(numbers) == len(set(numbers)) and not missing:
+            return _citation_html(numbers)
+        if explain_missing:
+            return explained_citation(text[group.start : group.end], missing, similar)
+        labels = ", ".join(f"@{k.value}" for k in group.keys)
         return (
             f'<sup class="citation-missing" title="Unresolved: {escape(labels)}">'
             "[?]</sup>"
@@ -351,7 +366,7 @@ def reference_list_html(references: list[dict]) -> str:
 
 def render_preview(text: str) -> str:
     """markdownx's preview: the body and its numbered references, as readers see."""
-    rendered = render(text)
+    rendered = render(text, explain_missing=True)
     return render_to_string(
         "articles/includes/preview.html",
         {"rendered": rendered, "references": rendered.references},

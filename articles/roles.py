@@ -47,6 +47,10 @@ GROUPS = {
         "references.add_reference",
         "references.change_reference",
         "references.view_reference",
+        # The NLM journal abbreviations imports and lookups fill in.
+        "references.add_journalabbreviation",
+        "references.change_journalabbreviation",
+        "references.view_journalabbreviation",
         # Background tasks that failed or wait for a retry (emails, indexing,
         # imports): editors see them in the admin and can tell someone.
         "django_tasks_database.view_dbtaskresult",

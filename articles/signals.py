@@ -6,13 +6,14 @@
   the article needs review again. Live pages keep their frozen copy until then.
 - When a topic or a contributor profile changes, its public page (and the
   home page, which lists the topics) is purged from the caches.
+- A new comment on the text notifies the other side (articles/notifications.py).
 """
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles import page_cache
-from articles.models import Article, Contributor, Topic
+from articles import notifications, page_cache
+from articles.models import Article, Contributor, ReviewComment, Topic
 from articles.workflow.pages import PageChange
 from references.models import Reference
 
@@ -48,3 +49,9 @@ def topic_saved(sender, instance, raw=False, **kwargs):
 def contributor_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         page_cache.purge(PageChange(contributor_ids={instance.pk}))
+
+
+@receiver(post_save, sender=ReviewComment, dispatch_uid="articles.comment_saved")
+def comment_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        notifications.commented(instance)

@@ -7,26 +7,122 @@ stored with it; the page only writes it out.
 import json
 
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
 
-from articles.absolute_urls import absolute, absolute_media
+from articles.absolute_urls import absolute, base_url
 from articles.models import Article
 
 # Inside <script>, "</script>" or "<!--" in a value must not end the element.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+SITE_IMAGE = "img/og-default.png"
+LOGO = "img/logo.png"
+LOGO_SIZE = 512
 
 
-def structured_data(article: Article, revision, review, reviewer_url: str) -> str:
-    """JSON-LD: one @graph with a MedicalWebPage and an Article, escaped for
-    a <script> element."""
+def absolute_static(path: str) -> str:
+    """The public URL of a static file (a CDN's STATIC_URL may already give one)."""
+    url = static(path)
+    return url if url.startswith(("https://", "http://")) else absolute(url)
+
+
+def site_image() -> str:
+    """The image shown for pages that have none of their own."""
+    return absolute_static(SITE_IMAGE)
+
+
+def person(name: str, credentials: str = "", url: str = "") -> dict:
+    """A schema.org Person, with post-nominals as `honorificSuffix` and each
+    one as a credential ("MD, FACOG" is two)."""
+    node = {"@type": "Person", "name": name}
+    if credentials:
+        node["honorificSuffix"] = credentials
+        node["hasCredential"] = [
+            {"@type": "EducationalOccupationalCredential", "name": part}
+            for part in (c.strip() for c in credentials.split(","))
+            if part
+        ]
+    if url:
+        node["url"] = absolute(url)
+    return node
+
+
+def publisher() -> dict:
+    site = base_url()
+    return {
+        "@type": "Organization",
+        "@id": f"{site}/#publisher",
+        "name": settings.HEALTH_SITE["PUBLISHER"],
+        "url": f"{site}/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_static(LOGO),
+            "width": LOGO_SIZE,
+            "height": LOGO_SIZE,
+        },
+    }
+
+
+def website() -> dict:
+    """The site, with the search box search engines may offer for it."""
+    site = base_url()
+    return {
+        "@type": "WebSite",
+        "@id": f"{site}/#website",
+        "url": f"{site}/",
+        "name": settings.HEALTH_SITE["NAME"],
+        "publisher": {"@id": f"{site}/#publisher"},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute(reverse("articles:search"))
+                + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def breadcrumb(url: str, revision) -> dict:
+    """Home › the article's first topic › the article, as the page shows it."""
+    trail = [("Home", absolute(reverse("articles:home")))]
+    if revision.topic_list:
+        topic = revision.topic_list[0]
+        trail.append(
+            (topic["name"], absolute(reverse("articles:topic", args=[topic["slug"]])))
+        )
+    trail.append((revision.title, url))
+    return {
+        "@type": "BreadcrumbList",
+        "@id": f"{url}#breadcrumb",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": item}
+            for n, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def structured_data(
+    article: Article, revision, review, reviewer_url: str, image: str = ""
+) -> str:
+    """JSON-LD: one @graph with a MedicalWebPage, an Article, its breadcrumb
+    and the WebSite, escaped for a <script> element. `image` is the article's
+    own (absolute) image, if it has one."""
     url = absolute(article.get_absolute_url())
+    site = base_url()
     reviewer = None
     if review is not None:
-        reviewer = {"@type": "Person", "name": review.reviewer_byline}
-        if reviewer_url:
-            reviewer["url"] = absolute(reviewer_url)
+        reviewer = person(
+            review.reviewer_name, review.reviewer_credentials, reviewer_url
+        )
     authors = [
-        {"@type": "Person", "name": author["label"], "url": absolute(author["url"])}
-        for author in revision.authors_shown
+        person(
+            byline["name"],
+            byline.get("credentials", ""),
+            reverse("articles:contributor", args=[byline["slug"]]),
+        )
+        for byline in revision.bylines
     ]
     graph = [
         {
@@ -34,6 +130,8 @@ def structured_data(article: Article, revision, review, reviewer_url: str) -> st
             "@id": f"{url}#page",
             "url": url,
             "name": revision.title,
+            "isPartOf": {"@id": f"{site}/#website"},
+            "breadcrumb": {"@id": f"{url}#breadcrumb"},
             "lastReviewed": article.last_reviewed.isoformat()
             if article.last_reviewed
             else None,
@@ -51,13 +149,11 @@ def structured_data(article: Article, revision, review, reviewer_url: str) -> st
             "@id": f"{url}#article",
             "headline": revision.title,
             "description": revision.meta_description or revision.summary,
+            "image": [image or site_image()],
             "author": authors,
             "datePublished": article.first_published_at.isoformat(),
             "dateModified": article.last_published_at.isoformat(),
-            "publisher": {
-                "@type": "Organization",
-                "name": settings.HEALTH_SITE["PUBLISHER"],
-            },
+            "publisher": publisher(),
             "citation": [
                 {
                     "@type": "ScholarlyArticle",
@@ -69,8 +165,15 @@ def structured_data(article: Article, revision, review, reviewer_url: str) -> st
                 for ref in revision.cited
             ],
         },
+        breadcrumb(url, revision),
+        website(),
     ]
-    if revision.social_image:
-        graph[1]["image"] = [absolute_media(revision.social_image)]
     data = {"@context": "https://schema.org", "@graph": graph}
+    return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+
+
+def site_structured_data() -> str:
+    """JSON-LD for the home page: the WebSite, with its SearchAction, and its
+    publisher."""
+    data = {"@context": "https://schema.org", "@graph": [website(), publisher()]}
     return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)

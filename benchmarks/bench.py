@@ -364,13 +364,24 @@ class Bench:
             "contributor": "/contributors/wendy-hart/",
             "article": ARTICLE,
         }
-        speeds: dict[int, dict[str, float]] = {}
-        for size, database in databases.items():
-            print(f"Pages at {size:,} generated articles (no page cache)…", flush=True)
-            base = self.app(database, f"size-{size}", HEALTH_PAGE_CACHE="0")
-            speeds[size] = self.rounds(
-                {name: (base + url, None) for name, url in pages.items()}
-            )
+        # Every size's app runs at once and the rounds interleave sizes and
+        # pages, so drift in the machine's load hits every ratio alike.
+        bases = {
+            size: self.app(database, f"size-{size}", HEALTH_PAGE_CACHE="0")
+            for size, database in databases.items()
+        }
+        print(f"Pages at {', '.join(f'{s:,}' for s in bases)} articles…", flush=True)
+        measured = self.rounds(
+            {
+                (size, name): (base + url, None)
+                for size, base in bases.items()
+                for name, url in pages.items()
+            }
+        )
+        speeds: dict[int, dict[str, float]] = {size: {} for size in bases}
+        for (size, name), value in measured.items():
+            speeds[size][name] = value
+        for size, base in bases.items():
             for word in ("pregnancy", "rareword7", "progesterone trial"):
                 url = f"{base}/search/?q={urllib.request.quote(word)}"
                 fetch(url)
@@ -383,7 +394,7 @@ class Bench:
                     "< 50 ms",
                     latency < 50,
                 )
-            self.stop_all()
+        self.stop_all()
         base_size = min(speeds)
         for size, measured in speeds.items():
             for name, value in measured.items():
@@ -415,16 +426,22 @@ class Bench:
         )
         self.row("render it (the live preview)", saved["render_ms"], "ms")
         _, small = self.probe(smallest, "admin")
-        _, large = self.probe(largest, "admin")
-        self.row(
-            f"editor's article list at {large['articles']:,} articles",
-            large["ms"],
-            "ms",
-            None,
-            "< 300 ms, constant queries",
-            large["ms"] < 300 and large["queries"] == small["queries"],
-        )
-        print(f"   queries: {small['queries']} (demo) and {large['queries']} (large)")
+        for size, database in databases.items():
+            if size == min(databases):
+                continue
+            _, large = self.probe(database, "admin")
+            constant = large["queries"] == small["queries"]
+            # The goal is set at 10,000 articles; larger libraries are shown.
+            judged = size <= 10_000
+            self.row(
+                f"editor's article list at {large['articles']:,} articles "
+                f"({large['queries']} queries; {small['queries']} on the demo)",
+                large["ms"],
+                "ms",
+                None,
+                "< 300 ms, constant queries" if judged else None,
+                (large["ms"] < 300 and constant) if judged else None,
+            )
 
     def stop_all(self) -> None:
         while self.processes:

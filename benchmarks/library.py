@@ -29,6 +29,7 @@ from articles.models import (
     Topic,
 )
 from articles.rendering import reference_list_html, render
+from articles.workflow.pages import PAGE_FORMAT
 from references.models import Reference
 
 COMMON = [
@@ -237,13 +238,19 @@ def _write_batch(
         article.status = Article.Status.PUBLISHED
         article.approval = article.live_approval = review
         article.live_card = {
+            "format": PAGE_FORMAT,
             "title": revision.title,
             "summary": revision.summary,
             "topics": [
                 {"name": t["name"], "slug": t["slug"]} for t in revision.topic_list
             ],
             "reviewer_url": f"/contributors/{reviewer_profile.slug}/",
-            "head": {"title": revision.title, "description": revision.summary},
+            "head": {
+                "title": revision.title,
+                "description": revision.summary,
+                "image": "",
+                "image_alt": "",
+            },
         }
         article.live_card_html, article.live_card_plain_html = (
             render_to_string(
@@ -277,6 +284,14 @@ def _write_batch(
             *(
                 Listing(kind=Kind.TOPIC, key=t.pk, article=article, sort_at=at)
                 for t in chosen[article.pk]
+            ),
+            # What a contributor's page lists apart: written, and reviewed.
+            Listing(kind=Kind.LATEST, key=author.pk, article=article, sort_at=at),
+            Listing(
+                kind=Kind.REVIEWED,
+                key=reviewer_profile.pk,
+                article=article,
+                sort_at=review.created_at,
             ),
         ]
     Article.objects.bulk_update(

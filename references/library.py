@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 
 from references.identifiers import doi_key
 from references.importers import ImportFormatError
+from references.journals import abbreviate
 from references.models import Reference
 from references.records import ReferenceData, make_citation_key
 from references.retractions import RetractionIndex, apply_notice, is_blocking
@@ -65,8 +66,10 @@ def plan_import(
     """Validate the records, then split them into new ones and duplicates.
 
     A duplicate has the same DOI (compared case-insensitively) or PMID as an
-    existing reference, or as an earlier record in the same file.
+    existing reference, or as an earlier record in the same file. Journal
+    articles get their journal's NLM abbreviation from the table first.
     """
+    abbreviate(records)
     validate_records(records, progress)
     dois = {doi_key(r.doi) for r in records if r.doi}
     pmids = {r.pmid for r in records if r.pmid}
@@ -132,19 +135,29 @@ def to_model(record: ReferenceData, key: str) -> Reference:
     )
 
 
-def apply_import(
-    plan: ImportPlan, progress: Callable[[int], None] | None = None
-) -> list[Reference]:
-    """Create the planned references in one transaction, in batches."""
+def citation_keys(records: list[ReferenceData]) -> list[str]:
+    """The citation keys these new records get, in order: the import
+    preview shows them, and `apply_import` gives them."""
     taken = set(Reference.objects.values_list("citation_key", flat=True))
-    references = []
+    keys = []
     last_suffix: dict[str, int] = {}
-    for record in plan.new:
+    for record in records:
         key = make_citation_key(
             record.authors, record.year, record.title, taken.__contains__, last_suffix
         )
         taken.add(key)
-        references.append(to_model(record, key))
+        keys.append(key)
+    return keys
+
+
+def apply_import(
+    plan: ImportPlan, progress: Callable[[int], None] | None = None
+) -> list[Reference]:
+    """Create the planned references in one transaction, in batches."""
+    references = [
+        to_model(record, key)
+        for record, key in zip(plan.new, citation_keys(plan.new), strict=True)
+    ]
     created = []
     with transaction.atomic():
         for batch in _chunks(references, BATCH_SIZE):

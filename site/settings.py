@@ -218,7 +218,10 @@ LOGIN_THROTTLE = {
 
 # Background work (email, purges…) runs on Django's Tasks framework: stored in
 # the database and run by `manage.py db_worker`. DJANGO_TASKS_BACKEND may choose
-# django.tasks.backends.immediate.ImmediateBackend to run tasks in-process.
+# django.tasks.backends.immediate.ImmediateBackend to run tasks in-process, or
+# django_tasks_rq.RQBackend to keep them in Redis for RQ's worker (`manage.py
+# rqworker --with-scheduler --job-class django_tasks_rq.Job default`; the Redis
+# is HEALTH_RQ_URL, else REDIS_URL).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -226,6 +229,16 @@ TASKS = {
         )
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("HEALTH_RQ_URL")
+            or os.environ.get("REDIS_URL")
+            or "redis://127.0.0.1:6379/0"
+        }
+    }
+    TASKS["default"]["QUEUES"] = ["default"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -389,3 +402,18 @@ HEALTH_SITE = {
     "DEFAULT_REVIEW_INTERVAL_MONTHS": 36,
     "CONTACT_EMAIL": os.environ.get("HEALTH_SITE_CONTACT", "editorial@example.org"),
 }
+
+# Adding a reference by DOI, PMID, PMCID or ISBN (references/lookup/): the
+# address the services may write to about our requests (else the site's
+# contact), and HEALTH_LOOKUP overrides the services' URLs and the client's
+# timeouts, retries and caching (defaults in references/lookup/client.py).
+HEALTH_LOOKUP_CONTACT = os.environ.get("HEALTH_LOOKUP_CONTACT", "")
+
+# The clinical checklist a reviewer ticks on the review screen: (key, label).
+# Every item must be ticked to approve; Review.checklist stores them by key.
+HEALTH_REVIEW_CHECKLIST = [
+    ("sources", "Claims are supported by the cited sources"),
+    ("dosages", "Dosages and thresholds are checked"),
+    ("safety", "Safety advice is present where needed"),
+    ("current", "Date-sensitive facts are current"),
+]

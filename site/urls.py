@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 
-from articles.admin import editor
+from articles.admin import citing, editor
 from articles.admin.login import ThrottledLoginForm
 from articles.public import views
 from articles.public.sitemaps import SITEMAPS
@@ -32,6 +32,7 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("admin/markdownx/upload/", editor.upload, name="markdownx_upload"),
+    path("admin/cite/references/", citing.search, name="cite_search"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -1,3 +1,6 @@
+import os
+import socket
+
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
@@ -9,6 +12,23 @@ from articles.roles import ensure_groups
 from references.models import Reference
 
 PASSWORD = "correct horse battery staple"
+
+
+def redis_answers() -> bool:
+    """Whether a Redis server listens at 127.0.0.1:6379."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+# For tests that run against a real Redis: skipped without one, unless
+# REQUIRE_REDIS=1 (as in CI), where its absence fails them.
+needs_redis = pytest.mark.skipif(
+    not redis_answers() and os.environ.get("REQUIRE_REDIS") != "1",
+    reason="needs Redis at 127.0.0.1:6379",
+)
 NO_CHROMIUM = "chromium is not installed"
 
 
@@ -90,6 +110,13 @@ NAJMABADI = {
     "pmid": "33990841",
     "pmcid": "PMC8487651",
     "evidence_level": "cohort",
+}
+
+# What the approve step posts besides its comment: every item of the clinical
+# checklist ticked, and no competing interests declared.
+APPROVAL = {
+    "checklist": ["sources", "dosages", "safety", "current"],
+    "interests": "none",
 }
 
 SUMMARY = "What changes in cervical mucus tell you about the fertile window."

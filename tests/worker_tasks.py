@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.tasks import task
 
+from siteconf.background import retrying
+
 
 @task
 def touch(path: str) -> str:
@@ -24,3 +26,13 @@ def hold(started: str, release: str, limit: float = 60) -> str:
             raise TimeoutError("never released")
         time.sleep(0.05)
     return "released"
+
+
+@retrying(max_attempts=3, first_delay=1)
+def fails_once(marker: str, done: str, attempt: int = 1) -> int:
+    """Fail on the first attempt (leaving `marker`), succeed on the retry."""
+    if not Path(marker).exists():
+        Path(marker).write_text("failed once")
+        raise ConnectionError("the first attempt fails")
+    Path(done).write_text(str(attempt))
+    return attempt

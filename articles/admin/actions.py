@@ -1,79 +1,82 @@
 """The workflow as admin actions, on the change list and the change form.
 
-Each action is gated by its permission (`has_<name>_permission`) and calls
-the model's transition, which checks again and refuses with a WorkflowError
-the admin shows as a message. Approve, request changes, withdraw and the
-schedules ask for a comment, reason or time on an intermediate page.
+Each action is gated by its permission (`has_<name>_permission`), so the
+change list offers only what the user may do, and the change form's menu
+(`workflow_context`) offers only what is valid in the article's state. The
+model's transition checks again and refuses with a WorkflowError the admin
+shows as a message. Approve, request changes, withdraw and the schedules ask
+for a comment, reason or time on an intermediate page.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from articles.workflow import WorkflowError, cancel_schedule, schedule_unpublish
+from articles.admin.action_forms import (
+    ChangesForm,
+    DecisionForm,
+    ScheduleForm,
+    ScheduleWithdrawalForm,
+    WithdrawForm,
+)
+from articles.admin.states import (
+    CONFIRM_FIELD,
+    WAITING,
+    confirming_form,
+    workflow_menu,
+)
+from articles.models import Article
+from articles.names import person_name
+from articles.workflow import (
+    WorkflowError,
+    approve,
+    cancel_schedule,
+    schedule_unpublish,
+    unpublish,
+)
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
-
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment to the authors"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        required=False,
-        max_length=10_000,
-    )
-    full_review = forms.BooleanField(
-        label=_("Full clinical review of the whole page"),
-        required=False,
-        initial=True,
-        help_text=_("Untick if you reviewed only the change; “last reviewed” stays."),
-    )
-
-
-class ChangesForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What needs to change"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        max_length=10_000,
-    )
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason, shown to readers"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        max_length=2000,
-    )
-
-
-class ScheduleForm(forms.Form):
-    at = forms.DateTimeField(
-        label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        zone = timezone.get_current_timezone_name()
-        self.fields["at"].help_text = _("In %(zone)s time.") % {"zone": zone}
-
-    def clean_at(self):
-        at = self.cleaned_data["at"]
-        if at <= timezone.now():
-            raise forms.ValidationError(_("Choose a time in the future."))
-        return at
-
-
-class ScheduleWithdrawalForm(ScheduleForm):
-    reason = forms.CharField(
-        label=_("Reason, shown to readers"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        max_length=2000,
-    )
+# What each action reports, with real plurals ("1 article", "3 articles").
+DONE = {
+    "submit_for_review": ngettext_lazy(
+        "%(count)d article submitted for review; the medical reviewers are told.",
+        "%(count)d articles submitted for review; the medical reviewers are told.",
+        "count",
+    ),
+    "approve": ngettext_lazy(
+        "%(count)d article approved; its authors are told.",
+        "%(count)d articles approved; their authors are told.",
+        "count",
+    ),
+    "request_changes": ngettext_lazy(
+        "%(count)d article sent back to its authors.",
+        "%(count)d articles sent back to their authors.",
+        "count",
+    ),
+    "publish": ngettext_lazy(
+        "%(count)d article published.", "%(count)d articles published.", "count"
+    ),
+    "unpublish": ngettext_lazy(
+        "%(count)d article withdrawn.", "%(count)d articles withdrawn.", "count"
+    ),
+    "schedule_publication": ngettext_lazy(
+        "%(count)d article scheduled to go live.",
+        "%(count)d articles scheduled to go live.",
+        "count",
+    ),
+    "schedule_withdrawal": ngettext_lazy(
+        "%(count)d article scheduled for withdrawal.",
+        "%(count)d articles scheduled for withdrawal.",
+        "count",
+    ),
+    "cancel_schedule": ngettext_lazy(
+        "%(count)d schedule cancelled.", "%(count)d schedules cancelled.", "count"
+    ),
+}
 
 
 class WorkflowActions:
@@ -99,7 +102,38 @@ class WorkflowActions:
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
-    def _run(self, request, queryset, verb, transition) -> None:
+    # The change form ------------------------------------------------------
+
+    def workflow_context(self, request, obj) -> dict:
+        """The change form's workflow menu, and whether editing must be confirmed."""
+        if obj is None or obj.pk is None:
+            return {}
+        menu = [
+            {
+                "name": item.action,
+                "label": getattr(type(self), item.action).short_description,
+                "primary": item.primary,
+            }
+            for item in workflow_menu(obj, request.user)
+        ]
+        return {
+            "workflow_menu": menu,
+            "workflow_waiting": WAITING.get(
+                obj.status, _("Nothing for you to do now.")
+            ),
+            "review_lock": obj.status == Article.Status.IN_REVIEW
+            and self.has_change_permission(request, obj),
+            "review_lock_confirmed": bool(request.POST.get(CONFIRM_FIELD)),
+        }
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The article form, which refuses an unconfirmed save while in review."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return confirming_form(form) if obj is not None else form
+
+    # Running actions --------------------------------------------------------
+
+    def _run(self, request, queryset, name, transition) -> None:
         done = 0
         for article in queryset:
             try:
@@ -107,31 +141,28 @@ class WorkflowActions:
             except WorkflowError as error:
                 self.message_user(
                     request,
-                    _("“%(title)s” was not %(verb)s: %(error)s")
-                    % {"title": article.title, "verb": verb, "error": error},
+                    _("“%(title)s”: %(error)s")
+                    % {"title": article.title, "error": error},
                     messages.ERROR,
                 )
             else:
                 done += 1
         if done:
-            self.message_user(
-                request,
-                _("%(count)s article(s) %(verb)s.") % {"count": done, "verb": verb},
-                messages.SUCCESS,
-            )
+            self.message_user(request, DONE[name] % {"count": done}, messages.SUCCESS)
 
-    def _ask(self, request, queryset, form_class, title, button):
+    def _ask(self, request, queryset, form_class, title, button, **form_kwargs):
         """Show an intermediate form, or return its cleaned data once confirmed."""
         if "confirm" in request.POST:
-            form = form_class(request.POST)
+            form = form_class(request.POST, **form_kwargs)
             if form.is_valid():
                 return form.cleaned_data
         else:
-            form = form_class()
+            form = form_class(**form_kwargs)
         on_change_form = f"{ActionLocation.CHANGE_FORM.value}-action" in request.POST
         action_field = (
             f"{ActionLocation.CHANGE_FORM.value}-action" if on_change_form else "action"
         )
+        articles = list(queryset.prefetch_related("authors"))
         return TemplateResponse(
             request,
             "admin/articles/article/action_form.html",
@@ -140,13 +171,18 @@ class WorkflowActions:
                 "title": title,
                 "button": button,
                 "form": form,
-                "articles": queryset,
+                "articles": [
+                    (article, ", ".join(a.display_name for a in article.authors.all()))
+                    for article in articles
+                ],
                 "opts": self.model._meta,
+                "original": articles[0] if on_change_form and articles else None,
                 "action_field": action_field,
                 "action_name": request.POST.get(action_field, ""),
                 "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
                 "checkbox_name": ACTION_CHECKBOX_NAME,
                 "post_url": request.get_full_path(),
+                "actor": person_name(request.user),
             },
         )
 
@@ -159,7 +195,7 @@ class WorkflowActions:
         self._run(
             request,
             queryset,
-            _("submitted"),
+            "submit_for_review",
             lambda article: article.submit_for_review(by=request.user),
         )
 
@@ -177,11 +213,14 @@ class WorkflowActions:
         self._run(
             request,
             queryset,
-            _("approved"),
-            lambda article: article.approve(
+            "approve",
+            lambda article: approve(
+                article,
                 by=request.user,
                 comment=answer["comment"],
                 full_review=answer["full_review"],
+                checklist=answer["ticked"],
+                competing_interests=answer["declaration"],
             ),
         )
 
@@ -203,7 +242,7 @@ class WorkflowActions:
         self._run(
             request,
             queryset,
-            _("sent back"),
+            "request_changes",
             lambda article: article.request_changes(
                 by=request.user, comment=answer["comment"]
             ),
@@ -218,7 +257,7 @@ class WorkflowActions:
         self._run(
             request,
             queryset,
-            _("published"),
+            "publish",
             lambda article: article.publish(by=request.user),
         )
 
@@ -229,15 +268,25 @@ class WorkflowActions:
     )
     def unpublish(self, request, queryset):
         answer = self._ask(
-            request, queryset, WithdrawForm, _("Withdraw from the site"), _("Withdraw")
+            request,
+            queryset,
+            WithdrawForm,
+            _("Withdraw from the site"),
+            _("Withdraw"),
+            withdrawing=[article.pk for article in queryset],
         )
         if not isinstance(answer, dict):
             return answer
         self._run(
             request,
             queryset,
-            _("withdrawn"),
-            lambda article: article.unpublish(by=request.user, reason=answer["reason"]),
+            "unpublish",
+            lambda article: unpublish(
+                article,
+                by=request.user,
+                reason=answer["reason"],
+                replaced_by=answer["replaced_by"],
+            ),
         )
 
     @admin.action(
@@ -254,7 +303,7 @@ class WorkflowActions:
         self._run(
             request,
             queryset,
-            _("scheduled"),
+            "schedule_publication",
             lambda article: article.publish(by=request.user, at=answer["at"]),
         )
 
@@ -270,15 +319,20 @@ class WorkflowActions:
             ScheduleWithdrawalForm,
             _("Schedule withdrawal"),
             _("Schedule"),
+            withdrawing=[article.pk for article in queryset],
         )
         if not isinstance(answer, dict):
             return answer
         self._run(
             request,
             queryset,
-            _("scheduled for withdrawal"),
+            "schedule_withdrawal",
             lambda article: schedule_unpublish(
-                article, by=request.user, at=answer["at"], reason=answer["reason"]
+                article,
+                by=request.user,
+                at=answer["at"],
+                reason=answer["reason"],
+                replaced_by=answer["replaced_by"],
             ),
         )
 
@@ -291,6 +345,6 @@ class WorkflowActions:
         self._run(
             request,
             queryset,
-            _("unscheduled"),
+            "cancel_schedule",
             lambda article: cancel_schedule(article, by=request.user),
         )

@@ -11,9 +11,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import dashboard, history, preview_links
+from articles.admin import comments, dashboard, history, preview_links, review
 from articles.admin.actions import WorkflowActions
 from articles.admin.diffs import compare
+from articles.admin.editor import EDITOR_SCRIPTS
 from articles.admin.filters import (
     AwaitingMyReviewFilter,
     LiveFilter,
@@ -53,11 +54,8 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
     list_display = [
         "title",
         "status_label",
-        "author_names",
-        "reviewer",
+        "people",
         "updated_at",
-        "is_live",
-        "schedule",
         "next_review_due",
     ]
     list_filter = [
@@ -80,7 +78,7 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["editorial/admin.css"]}
-        js = ["editorial/seo-counter.js"]
+        js = EDITOR_SCRIPTS
 
     fieldsets = [
         (
@@ -94,6 +92,13 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
                     "change_note",
                     "base_version",
                 ]
+            },
+        ),
+        (
+            _("Status and checks"),
+            {
+                "fields": ["workflow_summary", "preflight_checklist"],
+                "classes": ["editor-status"],
             },
         ),
         (_("Bylines and topics"), {"fields": ["authors", "topics", "references"]}),
@@ -116,8 +121,6 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
             _("Review and publication"),
             {
                 "fields": [
-                    "workflow_summary",
-                    "preflight_checklist",
                     "review_history",
                     "revision_preview",
                 ]
@@ -199,6 +202,9 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
                 d for d in compare(theirs, yours, include_references=False) if d.changed
             ]
         obj = context.get("original")
+        context.update(self.workflow_context(request, obj))
+        if obj is not None:
+            context.update(comments.change_form_context(request, obj))
         if obj is not None and obj.status == Article.Status.IN_REVIEW:
             base = obj.last_approved_revision()
             context["review_diffs"] = compare(
@@ -226,7 +232,19 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
             label = _("%(status)s; URGENT: live page cites a retracted source") % {
                 "status": label
             }
+        # What is scheduled shares the column, so the list fits 1280 px.
+        if obj.publish_at or obj.unpublish_at:
+            label = format_html("{}<br><small>{}</small>", label, self.schedule(obj))
         return label
+
+    @admin.display(description=_("authors and reviewer"))
+    def people(self, obj):
+        # One column for both, so the list fits 1280 px.
+        if not obj.latest_reviewer:
+            return self.author_names(obj)
+        return format_html(
+            "{}<br><small>{}</small>", self.author_names(obj), self.reviewer(obj)
+        )
 
     @admin.display(description=_("authors"))
     def author_names(self, obj):
@@ -256,10 +274,6 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
                 }
             )
         return "; ".join(parts) or "—"
-
-    @admin.display(description=_("live"), boolean=True, ordering="live_revision")
-    def is_live(self, obj):
-        return obj.is_live
 
     # Read-only panels -----------------------------------------------------
 
@@ -385,6 +399,7 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
                 wrap(preview_links.preview_links),
                 name="articles_article_preview_links",
             ),
+            *review.urls(wrap),
             *super().get_urls(),
         ]
 

@@ -6,24 +6,25 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 # Words, runs of whitespace, and single punctuation marks are the diff units,
 # so a changed word is marked alone and line breaks survive.
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 DIFF_FIELDS = [
-    ("title", "Title"),
-    ("byline_text", "Authors"),
-    ("topic_text", "Topics"),
-    ("summary", "Summary"),
-    ("body", "Body"),
-    ("seo_title", "SEO title"),
-    ("meta_description", "Meta description"),
-    ("social_image", "Social image"),
-    ("social_image_alt", "Social image alt text"),
-    ("medical_audience", "Medical audience"),
-    ("disclosures", "Disclosures"),
-    ("review_interval_months", "Review interval (months)"),
+    ("title", _("Title")),
+    ("byline_text", _("Authors")),
+    ("topic_text", _("Topics")),
+    ("summary", _("Summary")),
+    ("body", _("Body")),
+    ("seo_title", _("SEO title")),
+    ("meta_description", _("Meta description")),
+    ("social_image", _("Social image")),
+    ("social_image_alt", _("Social image alt text")),
+    ("medical_audience", _("Medical audience")),
+    ("disclosures", _("Disclosures")),
+    ("review_interval_months", _("Review interval (months)")),
 ]
 
 
@@ -81,7 +82,7 @@ def compare(old, new, include_references: bool = True) -> list[FieldDiff]:
     diffs = []
     fields = list(DIFF_FIELDS)
     if include_references:
-        fields.append(("cited", "Cited references"))
+        fields.append(("cited", _("Cited references")))
     for name, label in fields:
         if name == "cited":
             before = reference_lines(old.cited) if old else ""

@@ -7,12 +7,31 @@ re-encode uploads with Pillow (smaller copies for `srcset` follow in a task).
 
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied
+from django.forms import Script
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles import images
 from articles.rendering import render_preview
+
+# The article form's ES modules under static/editorial/, in load order: the
+# toolbar's buttons come before the layout's full-screen button.
+EDITOR_SCRIPTS = [
+    Script(f"editorial/{name}.js", type="module")
+    for name in [
+        "editor/toolbar",
+        "editor/layout",
+        "editor/counts",
+        "editor/autosave",
+        "editor/unsaved",
+        "editor/plain-language",
+        "editor/labels",
+        "cite/picker",
+        "images/insert",
+        "seo-counter",
+    ]
+]
 
 
 def _may_edit(user) -> bool:
@@ -62,4 +81,6 @@ def upload(request):
     except images.ImageRefused as error:
         return _error(str(error))
     # On its own line, so it never runs into a heading or paragraph around it.
-    return JsonResponse({"image_code": f"\n![]({url})\n"})
+    # The editor's image dialog (static/editorial/images/) writes its own
+    # Markdown, with alt text and caption, from the URL.
+    return JsonResponse({"image_code": f"\n![]({url})\n", "url": url})

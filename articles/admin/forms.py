@@ -3,12 +3,14 @@ contributor form."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, Contributor
+from articles.names import person_name
 
 
 class EditConflict(forms.ValidationError):
@@ -54,7 +56,7 @@ class ArticleForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data["base_version"] = current.edit_version
             who = current.last_edited_by
-            name = (who.get_full_name() or who.username) if who else _("someone")
+            name = person_name(who) if who else _("someone")
             when = (
                 date_format(timezone.localtime(current.last_edited_at), "j M Y H:i T")
                 if current.last_edited_at
@@ -90,7 +92,10 @@ class ArticleForm(forms.ModelForm):
             "review_interval_months",
         ]
         widgets = {
-            "body": AdminMarkdownxWidget,
+            # The citation picker (static/editorial/cite/) searches here.
+            "body": AdminMarkdownxWidget(
+                attrs={"data-cite-url": reverse_lazy("cite_search")}
+            ),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "meta_description": forms.Textarea(attrs={"rows": 3}),
             "disclosures": forms.Textarea(attrs={"rows": 3}),

@@ -12,6 +12,7 @@ from markdownx.models import MarkdownxField
 
 from articles.images import SanitizedImageField
 from articles.limits import validate_body
+from articles.models.article_rules import ARTICLE_CONSTRAINTS, ARTICLE_INDEXES
 from articles.models.people import Contributor, Topic
 from articles.models.queries import ArticleQuerySet
 from articles.models.revision import Review, Revision
@@ -272,47 +273,8 @@ class Article(models.Model):
             ("review_article", _("Can approve or request changes to articles")),
             ("publish_article", _("Can publish and withdraw articles")),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    live_revision__isnull=True, live_approval__isnull=True
-                )
-                | models.Q(live_revision__isnull=False, live_approval__isnull=False),
-                name="articles_article_live_needs_approval",
-                violation_error_message=_(
-                    "A live revision needs the approval that allowed it."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="published")
-                | models.Q(live_revision__isnull=False),
-                name="articles_article_published_has_live_revision",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="approved")
-                | models.Q(approval__isnull=False),
-                name="articles_article_approved_has_approval",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(publish_at__isnull=True)
-                | models.Q(scheduled_approval__isnull=False),
-                name="articles_article_schedule_needs_approval",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "-updated_at"]),
-            models.Index(fields=["next_review_due"]),
-            # The desk's article list, newest change first (the admin adds -id).
-            models.Index(
-                fields=["-updated_at", "-id"], name="articles_article_changed"
-            ),
-            # Search takes the newest matches first (articles/public/search.py).
-            models.Index(
-                fields=["-last_published_at"],
-                condition=models.Q(live_revision__isnull=False),
-                name="articles_article_live_newest",
-            ),
-        ]
+        constraints = ARTICLE_CONSTRAINTS
+        indexes = ARTICLE_INDEXES
 
     def __str__(self) -> str:
         return self.title

@@ -1,10 +1,78 @@
+"""RSS and Atom feeds of live articles: the full text, sanitized, with every
+link absolute so that it works in a feed reader, and the topics as categories."""
+
+import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from articles.absolute_urls import absolute
+from articles.absolute_urls import absolute, base_url
 from articles.models import Listing
+
+FEED_LENGTH = 30
+# What a feed entry may hold: ammonia's defaults (text, lists, tables,
+# figures, headings), and the responsive image attributes our pages write.
+FEED_TAGS = set(nh3.ALLOWED_TAGS) | {"section"}
+FEED_ATTRIBUTES = {
+    **nh3.ALLOWED_ATTRIBUTES,
+    "img": nh3.ALLOWED_ATTRIBUTES["img"] | {"srcset", "sizes", "loading"},
+}
+LINKED = {("a", "href"), ("img", "src"), ("img", "srcset")}
+
+
+def absolute_url(url: str, page_url: str) -> str:
+    """`url` as written on the page at `page_url`, made absolute."""
+    if url.startswith("#"):
+        return page_url + url
+    if url.startswith("/") and not url.startswith("//"):
+        return base_url() + url
+    return url
+
+
+def feed_html(html: str, page_url: str) -> str:
+    """The page's HTML for a feed entry: sanitized again (an entry is read
+    outside our pages), with relative links and image sources made absolute."""
+
+    def absolute_links(tag: str, attribute: str, value: str) -> str:
+        if (tag, attribute) not in LINKED:
+            return value
+        if attribute == "srcset":
+            return ", ".join(
+                " ".join([absolute_url(url, page_url), *size])
+                for url, *size in (c.split() for c in value.split(",") if c.strip())
+            )
+        return absolute_url(value, page_url)
+
+    return nh3.clean(
+        html,
+        tags=FEED_TAGS,
+        attributes=FEED_ATTRIBUTES,
+        attribute_filter=absolute_links,
+        url_schemes={"https", "http", "mailto"},
+    )
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with each item's full text in `content:encoded`."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    """Atom with each entry's full text as HTML `content`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
 class LatestArticlesFeed(Feed):
@@ -14,6 +82,7 @@ class LatestArticlesFeed(Feed):
     take the domain from the request's Host header).
     """
 
+    feed_type = ContentRssFeed
     title = settings.HEALTH_SITE["NAME"]
     description = "Medically reviewed health articles."
     url_name = "articles:feed"
@@ -30,7 +99,7 @@ class LatestArticlesFeed(Feed):
     def items(self):
         return [
             row.article
-            for row in Listing.objects.filter(kind=Listing.Kind.LATEST)
+            for row in Listing.objects.filter(kind=Listing.Kind.LATEST, key=0)
             .select_related("article__live_revision")
             .only(
                 "article__slug",
@@ -39,8 +108,11 @@ class LatestArticlesFeed(Feed):
                 "article__live_revision__title",
                 "article__live_revision__summary",
                 "article__live_revision__bylines",
+                "article__live_revision__topic_list",
+                "article__live_revision__body_html",
+                "article__live_revision__references_html",
             )
-            .order_by("-sort_at", "-article_id")[:30]
+            .order_by("-sort_at", "-article_id")[:FEED_LENGTH]
         ]
 
     def item_title(self, item):
@@ -58,8 +130,20 @@ class LatestArticlesFeed(Feed):
     def item_author_name(self, item):
         return "; ".join(a["label"] for a in item.live_revision.authors_shown)
 
+    def item_categories(self, item):
+        return [topic["name"] for topic in item.live_revision.topic_list]
+
+    def item_extra_kwargs(self, item):
+        revision = item.live_revision
+        return {
+            "content_html": feed_html(
+                revision.body_html + revision.references_html,
+                self.item_link(item),
+            )
+        }
+
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = ContentAtomFeed
     url_name = "articles:feed_atom"
     subtitle = LatestArticlesFeed.description

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from articles.absolute_urls import base_url
-from articles.models import Article, Listing, Topic
+from articles.models import Article, Contributor, Listing, Topic
 
 
 class SiteSitemap(Sitemap):
@@ -31,14 +31,29 @@ class ArticleSitemap(SiteSitemap):
         return item.last_published_at
 
 
+def listed_under(kind: str, model) -> list:
+    """The topics or contributors a live article is listed under. A list, not
+    a queryset: these are few, and the sitemap then needs no count query."""
+    listed = Listing.objects.filter(kind=kind, key=OuterRef("pk"))
+    return list(model.objects.filter(Exists(listed)).only("slug").order_by("pk"))
+
+
 class TopicSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.5
 
     def items(self):
-        return Topic.objects.filter(
-            Exists(Listing.objects.filter(kind=Listing.Kind.TOPIC, key=OuterRef("pk")))
-        ).order_by("pk")
+        return listed_under(Listing.Kind.TOPIC, Topic)
+
+
+class ContributorSitemap(SiteSitemap):
+    """The profiles of everyone who wrote or reviewed a live article."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return listed_under(Listing.Kind.CONTRIBUTOR, Contributor)
 
 
 class StaticSitemap(SiteSitemap):
@@ -51,4 +66,9 @@ class StaticSitemap(SiteSitemap):
         return reverse(item)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "pages": StaticSitemap}
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "contributors": ContributorSitemap,
+    "pages": StaticSitemap,
+}

@@ -5,17 +5,20 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from articles import page_cache
 from articles.absolute_urls import absolute
 from articles.models import Article, Contributor, Listing, PreviewLink, Topic
 from articles.public import search as article_search
+from articles.public.contributors import ContributorPage
+from articles.structured_data import site_structured_data
 
 PAGE_SIZE = 10
 # Cards are prepared when an article goes live: a list reads only their HTML.
@@ -77,11 +80,11 @@ def cards(rows) -> list[Article]:
     return [row.article for row in rows]
 
 
-def _page(request, rows) -> ListPage:
+def _page(request, rows, page_class=ListPage) -> ListPage:
     number = request.GET.get("page", "1")
     if not number.isdigit() or not 1 <= int(number) <= 10_000:
         raise Http404("No such page.")
-    page = ListPage(rows, int(number))
+    page = page_class(rows, int(number))
     if not page.cards and page.number > 1:
         raise Http404("No such page.")
     return page
@@ -112,7 +115,12 @@ def home(request):
     response = render(
         request,
         "articles/home.html",
-        {"articles": latest, "reviewed": reviewed, "topics": topics},
+        {
+            "articles": latest,
+            "reviewed": reviewed,
+            "topics": topics,
+            "json_ld": mark_safe(site_structured_data()),
+        },
     )
     return page_cache.mark(response, ["home"])
 
@@ -175,14 +183,27 @@ def _related(pk: int) -> list[Article]:
 def _withdrawn(request, slug):
     withdrawn = (
         Article.objects.filter(slug=slug, withdrawn_at__isnull=False)
-        .select_related("withdrawn_revision")
-        .only("withdrawn_at", "withdrawal_reason", "withdrawn_revision__title")
+        .select_related("withdrawn_revision", "replaced_by")
+        .only(
+            "withdrawn_at",
+            "withdrawal_reason",
+            "withdrawn_revision__title",
+            "replaced_by__slug",
+            "replaced_by__live_revision",
+        )
         .first()
     )
     if withdrawn is None:
         response = render(request, "404.html", status=404)
         # Any publication purges "home", and so this answer too.
         return page_cache.mark(response, ["home"], s_maxage=60)
+    tags = [f"article-{withdrawn.pk}"]
+    if (replacement := withdrawn.replaced_by) is not None:
+        # Its going live or being withdrawn purges this answer too.
+        tags.append(f"article-{replacement.pk}")
+        if replacement.is_live:
+            redirect = HttpResponsePermanentRedirect(replacement.get_absolute_url())
+            return page_cache.mark(redirect, tags)
     # The title readers knew, from the revision that was live; the working
     # copy's title may have been edited since.
     response = render(
@@ -191,7 +212,7 @@ def _withdrawn(request, slug):
         {"article": withdrawn, "revision": withdrawn.withdrawn_revision},
         status=410,
     )
-    return page_cache.mark(response, [f"article-{withdrawn.pk}"])
+    return page_cache.mark(response, tags)
 
 
 @require_safe
@@ -236,7 +257,7 @@ def topic_detail(request, slug):
 @require_safe
 def contributor_detail(request, slug):
     contributor = get_object_or_404(Contributor, slug=slug)
-    page = _page(request, listed(Kind.CONTRIBUTOR, contributor.pk))
+    page = _page(request, contributor.pk, ContributorPage)
     response = render(
         request,
         "articles/contributor_detail.html",

@@ -9,19 +9,28 @@ withdrawn, it removes them. Public pages then only read. Both return a
 """
 
 import datetime
+import html
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from articles.absolute_urls import absolute_media
+from articles.absolute_urls import absolute, absolute_media
 from articles.models import Article, Contributor, Listing
 from articles.structured_data import structured_data
 
 Kind = Listing.Kind
 RELATED_COUNT = 4
+# The shape of what prepare_live_page() stores. Raise it when that changes:
+# `migrate` then prepares every live article again (prepare_unprepared_pages).
+PAGE_FORMAT = 2
+FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
+IMAGE_SOURCE = re.compile(r'\ssrc="([^"]+)"')
+IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
 
 
 @dataclass
@@ -72,6 +81,22 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
+def own_image(revision) -> tuple[str, str]:
+    """The article's own image as an absolute URL, with its alt text: the
+    social image, else the first image in the body; ("", "") if it has none."""
+    if revision.social_image:
+        return absolute_media(revision.social_image), revision.social_image_alt
+    tag = FIRST_IMAGE.search(revision.body_html)
+    source = tag and IMAGE_SOURCE.search(tag[0])
+    if not source:
+        return "", ""
+    url = html.unescape(source[1])
+    if url.startswith("/") and not url.startswith("//"):
+        url = absolute(url)
+    alt = IMAGE_ALT.search(tag[0])
+    return url, html.unescape(alt[1]) if alt else ""
+
+
 def prepare_live_page(article: Article) -> PageChange:
     """List the article that just went live and prepare what its page shows.
 
@@ -83,7 +108,8 @@ def prepare_live_page(article: Article) -> PageChange:
     Listing.objects.filter(kind=Kind.RELATED, key=article.pk).delete()
 
     topics = set(revision.topics.values_list("pk", flat=True))
-    contributors = set(revision.authors.values_list("pk", flat=True))
+    authors = set(revision.authors.values_list("pk", flat=True))
+    contributors = set(authors)
     reviewer = (
         Contributor.objects.filter(user_id=approval.reviewer_id)
         .values_list("pk", "slug")
@@ -110,6 +136,21 @@ def prepare_live_page(article: Article) -> PageChange:
         Listing(kind=Kind.CONTRIBUTOR, key=c, article=article, sort_at=published)
         for c in contributors
     ]
+    # A contributor's page lists what they wrote and what they reviewed apart:
+    # the site-wide kinds, keyed by the contributor (key 0 is the site's).
+    rows += [
+        Listing(kind=Kind.LATEST, key=a, article=article, sort_at=published)
+        for a in authors
+    ]
+    if reviewer:
+        rows.append(
+            Listing(
+                kind=Kind.REVIEWED,
+                key=reviewer[0],
+                article=article,
+                sort_at=approval.created_at,
+            )
+        )
     # Related: the newest live articles sharing a topic, chosen now and kept
     # until this article is published again.
     related: dict[int, datetime.datetime] = {}
@@ -130,8 +171,9 @@ def prepare_live_page(article: Article) -> PageChange:
     Listing.objects.bulk_create(rows)
 
     reviewer_url = f"/contributors/{reviewer[1]}/" if reviewer else ""
-    image = absolute_media(revision.social_image) if revision.social_image else ""
+    image, image_alt = own_image(revision)
     article.live_card = {
+        "format": PAGE_FORMAT,
         "title": revision.title,
         "summary": revision.summary,
         "topics": [{"name": t["name"], "slug": t["slug"]} for t in revision.topic_list],
@@ -140,6 +182,7 @@ def prepare_live_page(article: Article) -> PageChange:
             "title": revision.display_title,
             "description": revision.meta_description or revision.summary,
             "image": image,
+            "image_alt": image_alt,
         },
     }
     article.live_card_html, article.live_card_plain_html = (
@@ -155,7 +198,7 @@ def prepare_live_page(article: Article) -> PageChange:
         "review": approval,
         "social_image_url": image,
         "json_ld": mark_safe(
-            structured_data(article, revision, approval, reviewer_url)
+            structured_data(article, revision, approval, reviewer_url, image)
         ),
         "health_site": settings.HEALTH_SITE,
     }
@@ -206,17 +249,29 @@ def clear_live_page(article: Article) -> PageChange:
 
 
 def prepare_unprepared_pages(using: str = "default") -> int:
-    """Prepare the live articles that have no prepared page yet; returns how many."""
-    count = 0
+    """Prepare the live articles that have no prepared page yet, or one of an
+    older PAGE_FORMAT; returns how many."""
+    count, change = 0, PageChange()
     for article in (
         Article.objects.using(using)
         .live()
-        .filter(live_etag="")
+        .filter(
+            Q(live_etag="")
+            | Q(live_card__format__isnull=True)
+            | Q(live_card__format__lt=PAGE_FORMAT)
+        )
         .select_related("live_revision", "live_approval")
         .order_by("last_published_at", "pk")
     ):
-        prepare_live_page(article)
+        with transaction.atomic(using=using):
+            change |= prepare_live_page(article)
         count += 1
+    if count:
+        # Cached copies of the old format go too (imported here: page_cache
+        # imports this module).
+        from articles import page_cache
+
+        page_cache.purge(change)
     return count
 
 

@@ -1,4 +1,10 @@
-"""Publishing an approved revision (now or at a time), and withdrawing."""
+"""Publishing an approved revision (now or at a time), and withdrawing.
+
+A withdrawal may name a live article that replaces the withdrawn one: its
+address then redirects there (301) while the replacement is live, and answers
+410 Gone otherwise; so the replacement going live or being withdrawn purges
+the cached answers of the articles it replaces.
+"""
 
 import datetime
 from collections.abc import Iterator
@@ -10,7 +16,7 @@ from django.utils.translation import gettext as _
 from articles import notifications, page_cache
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
 from articles.search_index import index_after_commit
-from articles.workflow.pages import clear_live_page, prepare_live_page
+from articles.workflow.pages import PageChange, clear_live_page, prepare_live_page
 from articles.workflow.steps import (
     Status,
     lock,
@@ -40,6 +46,31 @@ def _check_publishable(locked: Article) -> Review:
         _("Cannot publish: %(problems)s") % {"problems": " ".join(blockers)},
     )
     return approval
+
+
+def _replaced_pages(locked: Article) -> PageChange:
+    """The withdrawn articles whose address answers with a redirect to this one."""
+    return PageChange(article_ids=set(locked.replaces.values_list("pk", flat=True)))
+
+
+def _check_replacement(locked: Article, replacement: Article | None) -> None:
+    if replacement is None:
+        return
+    require(replacement.pk != locked.pk, _("An article cannot replace itself."))
+    require(
+        Article.objects.live().filter(pk=replacement.pk).exists(),
+        _("“%(title)s” is not live, so it cannot replace a withdrawn article.")
+        % {"title": replacement.title},
+    )
+
+
+def _withdrawal_note(reason: str, replacement: Article | None) -> str:
+    if replacement is None:
+        return reason.strip()
+    return _("%(reason)s (replaced by “%(title)s”)") % {
+        "reason": reason.strip(),
+        "title": replacement.title,
+    }
 
 
 def make_live(locked: Article, article: Article, approval: Review, by) -> None:
@@ -88,7 +119,7 @@ def make_live(locked: Article, article: Article, approval: Review, by) -> None:
         *locked.publication_history,
     ]
     save_state(locked, article, "publication_history")
-    page_cache.purge(prepare_live_page(locked))
+    page_cache.purge(prepare_live_page(locked) | _replaced_pages(locked))
     index_after_commit(locked.pk)
     log(locked, by, AuditEntry.Action.PUBLISH, previous, revision=approval.revision)
     notifications.published(locked, by)
@@ -133,23 +164,42 @@ def _check_withdrawable(locked: Article, by, reason: str) -> None:
     )
 
 
-def schedule_unpublish(article: Article, by, at: datetime.datetime, reason: str):
+def schedule_unpublish(
+    article: Article,
+    by,
+    at: datetime.datetime,
+    reason: str,
+    replaced_by: Article | None = None,
+):
     """Withdraw the live page at `at`, with nobody acting."""
     with transaction.atomic():
         locked = lock(article)
         _check_withdrawable(locked, by, reason)
+        _check_replacement(locked, replaced_by)
         require(at > timezone.now(), _("Choose a time in the future."))
         locked.unpublish_at = at
         locked.unpublish_reason = reason.strip()
         locked.scheduled_by = by
-        save_state(locked, article, "unpublish_at", "unpublish_reason", "scheduled_by")
+        # Only read once the article is withdrawn (articles/public/views.py).
+        locked.replaced_by = replaced_by
+        save_state(
+            locked,
+            article,
+            "unpublish_at",
+            "unpublish_reason",
+            "scheduled_by",
+            "replaced_by",
+        )
         log(
             locked,
             by,
             AuditEntry.Action.SCHEDULE,
             locked.status,
             _("Withdrawal at %(at)s: %(reason)s")
-            % {"at": timezone.localtime(at).isoformat(), "reason": reason.strip()},
+            % {
+                "at": timezone.localtime(at).isoformat(),
+                "reason": _withdrawal_note(reason, replaced_by),
+            },
         )
 
 
@@ -165,6 +215,8 @@ def cancel_schedule(article: Article, by) -> None:
             locked.publish_at or locked.unpublish_at,
             _("Nothing is scheduled for this article."),
         )
+        if locked.unpublish_at is not None:
+            locked.replaced_by = None
         locked.publish_at = None
         locked.scheduled_approval = None
         locked.unpublish_at = None
@@ -176,6 +228,7 @@ def cancel_schedule(article: Article, by) -> None:
             "scheduled_approval",
             "unpublish_at",
             "unpublish_reason",
+            "replaced_by",
         )
         log(
             locked,
@@ -235,19 +288,26 @@ def run_due_schedules(now: datetime.datetime | None = None) -> list[str]:
         locked.unpublish_reason = ""
         save_state(locked, article, "unpublish_at", "unpublish_reason")
         if locked.is_live:
-            _withdraw(locked, article, locked.scheduled_by, reason)
+            _withdraw(locked, article, locked.scheduled_by, reason, locked.replaced_by)
             done.append(f"withdrew {locked.slug}")
     return done
 
 
-def unpublish(article: Article, by, reason: str) -> None:
+def unpublish(
+    article: Article, by, reason: str, replaced_by: Article | None = None
+) -> None:
+    """Withdraw the live page now; `replaced_by`, a live article, takes its
+    readers (301) from then on."""
     with transaction.atomic():
         locked = lock(article)
         _check_withdrawable(locked, by, reason)
-        _withdraw(locked, article, by, reason)
+        _check_replacement(locked, replaced_by)
+        _withdraw(locked, article, by, reason, replaced_by)
 
 
-def _withdraw(locked: Article, article: Article, by, reason: str) -> None:
+def _withdraw(
+    locked: Article, article: Article, by, reason: str, replaced_by=None
+) -> None:
     previous = locked.status
     locked._moving_live_pointer = True
     locked.withdrawn_revision_id = locked.live_revision_id
@@ -259,6 +319,7 @@ def _withdraw(locked: Article, article: Article, by, reason: str) -> None:
     locked.withdrawal_reason = reason.strip()
     locked.unpublish_at = None
     locked.unpublish_reason = ""
+    locked.replaced_by = replaced_by
     save_state(
         locked,
         article,
@@ -271,8 +332,16 @@ def _withdraw(locked: Article, article: Article, by, reason: str) -> None:
         "withdrawal_reason",
         "unpublish_at",
         "unpublish_reason",
+        "replaced_by",
     )
     locked._moving_live_pointer = False
-    page_cache.purge(clear_live_page(locked))
+    page_cache.purge(clear_live_page(locked) | _replaced_pages(locked))
     index_after_commit(locked.pk)
-    log(locked, by, AuditEntry.Action.UNPUBLISH, previous, reason.strip())
+    log(
+        locked,
+        by,
+        AuditEntry.Action.UNPUBLISH,
+        previous,
+        _withdrawal_note(reason, replaced_by),
+    )
+    notifications.withdrawn(locked, by)

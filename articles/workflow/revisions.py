@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import notifications
 from articles.models import (
     CONTENT_FIELDS,
     SINGLE_LINE_FIELDS,
@@ -130,6 +131,7 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
                 % {"number": number},
                 revision,
             )
+            notifications.review_withdrawn(locked, by)
         elif previous in {Status.PUBLISHED, Status.WITHDRAWN}:
             locked.status = Status.DRAFT
             save_state(locked, article, "current_revision", "status")
@@ -140,8 +142,10 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
         return revision
 
 
-def restore(article: Article, number: int, by) -> Revision:
-    """Copy an old revision into the working copy as a new draft revision."""
+def restore(article: Article, number: int, by, note: str = "") -> Revision:
+    """Copy an old revision into the working copy as a new draft revision;
+    `note` (why) goes into its change note and the audit entry."""
+    why = single_line(note).strip()
     with transaction.atomic():
         locked = lock(article)
         require(locked.can_edit(by), _("You cannot edit this article."))
@@ -162,10 +166,9 @@ def restore(article: Article, number: int, by) -> Revision:
         # Bylines and topics come back too (those whose profile still exists).
         article.authors.set(old.authors.all())
         article.topics.set(old.topics.all())
+        restored = _("Restored from revision %(n)s") % {"n": number}
         revision = save_revision(
-            article,
-            by=by,
-            note=_("Restored from revision %(n)s") % {"n": number},
+            article, by=by, note=f"{restored}: {why}" if why else restored
         )
         require(
             revision is not None,
@@ -178,8 +181,15 @@ def restore(article: Article, number: int, by) -> Revision:
             by,
             AuditEntry.Action.RESTORE,
             article.status,
-            _("Restored revision %(n)s as revision %(new)s.")
-            % {"n": number, "new": revision.number},
+            " ".join(
+                part
+                for part in (
+                    _("Restored revision %(n)s as revision %(new)s.")
+                    % {"n": number, "new": revision.number},
+                    why,
+                )
+                if part
+            ),
             revision,
         )
         return revision

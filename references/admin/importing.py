@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from references.formatting import format_reference
 from references.importers import FORMATS, ImportFormatError, parse
-from references.library import apply_import, plan_import
+from references.library import apply_import, citation_keys, plan_import
 from references.models import PendingImport, PendingImportError
 from references.tasks import import_pending
 from siteconf.background import enqueue_after_commit
@@ -137,8 +137,13 @@ class ImportReferences:
             context["form"] = form
             if form.is_valid():
                 plan = form.cleaned_data["plan"]
+                keys = citation_keys(plan.new)
                 context.update(
-                    plan=plan, preview=[(r, format_reference(r)) for r in plan.new]
+                    plan=plan,
+                    preview=[
+                        (r, format_reference(r), key)
+                        for r, key in zip(plan.new, keys, strict=True)
+                    ],
                 )
                 if plan.new:
                     pending = PendingImport.objects.create(

@@ -1,5 +1,6 @@
 """The reference admin: search by identifier, retraction notices, cited-by."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -7,6 +8,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from references.admin.importing import ImportReferences
+from references.admin.lookup import LookupReferences
+from references.admin.rows import NameListField, TextListField
 from references.formatting import format_reference
 from references.identifiers import detect_identifier
 from references.models import Reference
@@ -29,9 +32,32 @@ class CitedByFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReferenceForm(forms.ModelForm):
+    """Authors, editors and publication types as rows (admin/rows.py)."""
+
+    authors = NameListField(
+        label=_("Authors"),
+        required=False,
+        row_label=_("Author"),
+        help_text=_(
+            "In the order of the byline. A person has a family name (and given "
+            "names, a suffix such as Jr); a group such as “WHO Guideline Group” "
+            "has only a group name."
+        ),
+    )
+    editors = NameListField(label=_("Editors"), required=False, row_label=_("Editor"))
+    publication_types = TextListField(label=_("Publication types"), required=False)
+
+    class Meta:
+        model = Reference
+        # The admin's fieldsets choose the fields the form shows.
+        fields = ["authors", "editors", "publication_types"]
+
+
 @admin.register(Reference)
-class ReferenceAdmin(ImportReferences, admin.ModelAdmin):
+class ReferenceAdmin(LookupReferences, ImportReferences, admin.ModelAdmin):
     change_list_template = "admin/references/reference/change_list.html"
+    form = ReferenceForm
     list_display = [
         "citation_key",
         "short_title",

@@ -12,6 +12,7 @@ from references.importers.common import (
     parse_year,
 )
 from references.records import Author, ReferenceData
+from references.titles import sentence_case
 
 BIBTEX_KINDS = {
     "article": "journal_article",
@@ -71,9 +72,15 @@ def parse_bibtex(text: str) -> list[ReferenceData]:
         }
         raw_authors = entry.fields_dict.get("author")
         line = (entry.start_line + 1) if isinstance(entry.start_line, int) else None
+        kind = BIBTEX_KINDS.get(entry.entry_type.lower(), "journal_article")
+        raw_title = entry.fields_dict.get("title")
+        title = fields.get("title", "")
+        if kind == "journal_article" and raw_title is not None:
+            # Braced words are protected from the sentence case, as in BibTeX.
+            title = sentence_case(str(raw_title.value), braces=True)
         data = ReferenceData(
-            kind=BIBTEX_KINDS.get(entry.entry_type.lower(), "journal_article"),
-            title=fields.get("title", ""),
+            kind=kind,
+            title=title,
             authors=_bibtex_authors(str(raw_authors.value) if raw_authors else ""),
             editors=_bibtex_authors(fields.get("editor", "")),
             container_title=fields.get("journal")

@@ -9,6 +9,7 @@ from references.importers.common import (
     finish_record,
 )
 from references.records import Author, ReferenceData
+from references.titles import sentence_case
 
 CSL_KINDS = {
     "article-journal": "journal_article",
@@ -175,18 +176,21 @@ def parse_csl_json(text: str) -> list[ReferenceData]:
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise ImportFormatError("each item must be a JSON object.", number)
-        records.append(finish_record(_csl_record(item, number), number, None))
+        records.append(finish_record(csl_record(item, number), number, None))
     return records
 
 
-def _csl_record(item: dict, number: int) -> ReferenceData:
+def csl_record(item: dict, number: int) -> ReferenceData:
     def text(key: str) -> str:
         return _csl_text(item, key, number)
 
     issued = _csl_date(item, "issued", number)
+    kind = CSL_KINDS.get(text("type"), "journal_article")
     return ReferenceData(
-        kind=CSL_KINDS.get(text("type"), "journal_article"),
-        title=text("title"),
+        kind=kind,
+        title=sentence_case(text("title"))
+        if kind == "journal_article"
+        else text("title"),
         authors=_csl_names(item, "author", number),
         editors=_csl_names(item, "editor", number),
         container_title=text("container-title"),

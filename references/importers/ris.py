@@ -12,6 +12,7 @@ from references.importers.common import (
     parse_year,
 )
 from references.records import ReferenceData
+from references.titles import sentence_case
 
 RIS_KINDS = {
     "JOUR": "journal_article",
@@ -24,6 +25,13 @@ RIS_KINDS = {
     "ELEC": "web_page",
     "WEB": "web_page",
 }
+
+
+def _title(title: str, ris_type: str) -> str:
+    """Journal article titles in sentence case, as AMA prints them."""
+    if RIS_KINDS.get(ris_type, "journal_article") == "journal_article":
+        return sentence_case(title)
+    return title
 
 
 def parse_ris(text: str) -> list[ReferenceData]:
@@ -56,7 +64,9 @@ def parse_ris(text: str) -> list[ReferenceData]:
         authors = entry.get("authors") or entry.get("first_authors") or []
         data = ReferenceData(
             kind=RIS_KINDS.get(text("type_of_reference"), "journal_article"),
-            title=text("title") or text("primary_title"),
+            title=_title(
+                text("title") or text("primary_title"), text("type_of_reference")
+            ),
             authors=[
                 parse_person(a) for a in authors if isinstance(a, str) and a.strip()
             ],

@@ -1,6 +1,7 @@
 """The reference library's models. Import them from here:
 `from references.models import Reference`."""
 
+from references.models.journal import JournalAbbreviation
 from references.models.pending import (
     PendingImport,
     PendingImportError,
@@ -9,6 +10,7 @@ from references.models.pending import (
 from references.models.reference import Reference, ReferenceQuerySet
 
 __all__ = [
+    "JournalAbbreviation",
     "PendingImport",
     "PendingImportError",
     "PendingImportQuerySet",

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Review
-from tests.conftest import META, PASSWORD, SUMMARY, create_article
+from tests.conftest import APPROVAL, META, PASSWORD, SUMMARY, create_article
 
 Status = Article.Status
 
@@ -87,7 +87,9 @@ def test_writer_does_not_see_review_actions(login, article, writer):
 def test_writer_cannot_approve_by_crafted_post(login, article, writer):
     """A hand-made POST of a hidden action is refused on the server."""
     article.submit_for_review(by=writer)
-    run_action(login(writer), article, "approve", confirm="1", full_review="on")
+    run_action(
+        login(writer), article, "approve", confirm="1", full_review="on", **APPROVAL
+    )
     article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
     assert not Review.objects.exists()
@@ -106,6 +108,7 @@ def test_reviewer_approves_with_comment(login, article, writer, reviewer):
         confirm="1",
         comment="Well sourced.",
         full_review="on",
+        **APPROVAL,
     )
     article.refresh_from_db()
     assert article.status == Status.APPROVED
@@ -145,7 +148,7 @@ def test_self_approval_refused_through_admin(login, reviewer, reference, writer)
     article.authors.add(reviewer.contributor)
     article.submit_for_review(by=writer)
     response = run_action(
-        login(reviewer), article, "approve", confirm="1", full_review="on"
+        login(reviewer), article, "approve", confirm="1", full_review="on", **APPROVAL
     )
     assert any("You are an author" in m for m in messages_of(response))
     assert not Review.objects.exists()

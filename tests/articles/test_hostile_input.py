@@ -276,7 +276,9 @@ def test_transitions_with_a_hostile_title_succeed_and_notify(
         article.approve(by=reviewer)
         article.publish(by=editor)
     assert article.is_live
-    assert run_tasks() == 4  # three emails and the search index
+    # Four emails (to reviewers, authors, editors, then authors and the
+    # reviewer) and the search index.
+    assert run_tasks() == 5
     assert mail.outbox
     for message in mail.outbox:
         assert "\n" not in message.subject

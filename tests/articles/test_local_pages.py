@@ -2,8 +2,6 @@
 Redis (articles/local_pages.py). Runs against a real Redis server."""
 
 import json
-import os
-import socket
 import time
 
 import pytest
@@ -11,22 +9,12 @@ import redis
 from django.core.cache import caches
 
 from articles import local_pages, page_cache
+from tests.conftest import needs_redis
 
 REDIS = "redis://127.0.0.1:6379/13"
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(
-    not redis_answers() and os.environ.get("REQUIRE_REDIS") != "1",
-    reason="needs Redis at 127.0.0.1:6379",
-)
+pytestmark = needs_redis
 
 
 @pytest.fixture

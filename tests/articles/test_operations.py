@@ -87,7 +87,10 @@ def test_restore_creates_new_revision_needing_review(
     live_article.body = "Second version [@najmabadi2021]."
     live_article.save_revision(by=writer)
     client.force_login(editor)
-    client.post(reverse("admin:articles_article_restore", args=[live_article.pk, 1]))
+    client.post(
+        reverse("admin:articles_article_restore", args=[live_article.pk, 1]),
+        {"note": "Back to the reviewed wording."},
+    )
     live_article.refresh_from_db()
     assert live_article.current_revision.number == 3
     assert live_article.current_revision.body == "Mucus changes [@najmabadi2021]."
@@ -138,7 +141,7 @@ def test_stale_save_is_refused_and_keeps_text(client, article, writer, editor):
     response = client.post(url, mine)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "editor saved this article at" in html
+    assert "Eddie Editor saved this article at" in html
     assert "My careful edit" in html
     assert "<del>Editor" in html
     article.refresh_from_db()

@@ -18,7 +18,7 @@ from PIL import Image
 
 from articles.models import Article, PreviewLink, Review, Topic
 from references.models import Reference
-from tests.conftest import make_user
+from tests.conftest import APPROVAL, make_user
 
 ROLES = ["anonymous", "writer", "otherwriter", "reviewer", "editor", "admin"]
 LOGIN = 302  # anonymous requests are sent to the login page
@@ -193,7 +193,7 @@ ACTIONS = [
     (
         "approve",
         in_review,
-        {"confirm": "1", "comment": "OK", "full_review": "on"},
+        {"confirm": "1", "comment": "OK", "full_review": "on", **APPROVAL},
         Article.Status.APPROVED,
         {"reviewer", "admin"},
     ),
@@ -253,7 +253,7 @@ def test_restore_needs_edit_rights(client, demo):
         response = client_for(client, role).post(url)
         assert response.status_code in {403, 404}, role
     count = article.revisions.count()
-    client_for(client, "writer").post(url)
+    client_for(client, "writer").post(url, {"note": "Back to the reviewed text."})
     assert article.revisions.count() == count + 1
 
 

@@ -2,9 +2,11 @@
 
 Idempotent: running it again resets the demo passwords and creates only what
 is missing. Articles go through the workflow's own methods, so the demo shows
-exactly what the rules allow.
+exactly what the rules allow. Every role finds something waiting on the
+dashboard, and a few notifications under the bell.
 """
 
+import datetime
 import os
 import tomllib
 from pathlib import Path
@@ -13,6 +15,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from articles import notifications
 from articles.absolute_urls import absolute
@@ -36,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
         demo = tomllib.loads(DEMO.read_text(encoding="utf-8"))
-        # Demo transitions would email the demo users; keep the console quiet.
+        # Demo transitions would email the demo users and fill their bells;
+        # only the articles marked `notify` put their last step in the bells.
         with notifications.muted(), transaction.atomic():
             ensure_groups(django_apps)
             users = self.load_users(demo["users"], password)
@@ -51,7 +55,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo content ready ({created} new article(s)). Log in at "
+                f"Demo content ready ({created} new "
+                f"{'article' if created == 1 else 'articles'}). Log in at "
                 f"{absolute('/admin/')} with password “{password}” as:"
             )
         )
@@ -65,6 +70,8 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.org"}
             )
+            # The admin greets people by first name ("Welcome, Priya").
+            *_title, user.first_name, user.last_name = row["display_name"].split()
             user.is_staff = True
             user.set_password(password)
             user.save()
@@ -87,6 +94,7 @@ class Command(BaseCommand):
         article = Article.objects.create(
             created_by=writer,
             disclosures=row.get("disclosures", defaults["disclosures"]),
+            review_interval_months=row.get("review_interval_months"),
             **{
                 name: row[name]
                 for name in ("slug", "title", "summary", "body", "meta_description")
@@ -100,7 +108,22 @@ class Command(BaseCommand):
             article.body = row["update"]["body"]
             article.save_revision(by=writer, note=row["update"]["note"])
             self.run_steps(article, row["update"], users)
+            row = row["update"]
+        if row.get("notify") and row.get("steps"):
+            self.notify(article, row["steps"][-1], users)
         return True
+
+    def notify(self, article: Article, step: str, users: dict) -> None:
+        """Put the last step's notification in the bells (no email)."""
+        article.refresh_from_db()
+        with notifications.muted(bell=True):
+            if step == "submit":
+                notifications.submitted(article, users["writer"])
+            elif step in {"approve", "request_changes"}:
+                review = article.current_revision.reviews.order_by("-created_at")[0]
+                notifications.decided(article, review, users["reviewer"])
+            elif step == "publish":
+                notifications.published(article, users["editor"])
 
     def run_steps(self, article: Article, row: dict, users: dict) -> None:
         comment = row.get("comment", "")
@@ -111,6 +134,11 @@ class Command(BaseCommand):
                 by=users["reviewer"], comment=comment
             ),
             "publish": lambda: article.publish(by=users["editor"]),
+            "schedule": lambda: article.publish(
+                by=users["editor"],
+                at=timezone.now()
+                + datetime.timedelta(days=row.get("schedule_in_days", 14)),
+            ),
         }
         for step in row.get("steps", []):
             transitions[step]()
