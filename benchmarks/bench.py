@@ -191,12 +191,14 @@ class Bench:
 
     # Measuring ----------------------------------------------------------------
 
-    def wrk(self, url: str, headers: dict | None = None) -> float:
+    def wrk(
+        self, url: str, headers: dict | None = None, duration: int | None = None
+    ) -> float:
         command = [
             shutil.which("wrk") or "wrk",
             "-t2",
             "-c32",
-            f"-d{self.args.duration}s",
+            f"-d{duration or self.args.duration}s",
             url,
         ]
         for name, value in (headers or {}).items():
@@ -208,13 +210,16 @@ class Bench:
             print(f"   ! {url}: {errors[1]} error responses", flush=True)
         return float(found[1]) if found else 0.0
 
-    def rounds(self, targets: dict[str, tuple]) -> dict[str, float]:
+    def rounds(
+        self, targets: dict, rounds: int | None = None, duration: int | None = None
+    ) -> dict:
         """Median req/s per target, rounds interleaved so drift hits all alike."""
-        results: dict[str, list[float]] = {name: [] for name in targets}
-        for round_number in range(self.args.rounds):
+        rounds = rounds or self.args.rounds
+        results: dict = {name: [] for name in targets}
+        for round_number in range(rounds):
             for name, (url, headers) in targets.items():
-                results[name].append(self.wrk(url, headers))
-            print(f"   round {round_number + 1}/{self.args.rounds} done", flush=True)
+                results[name].append(self.wrk(url, headers, duration))
+            print(f"   round {round_number + 1}/{rounds} done", flush=True)
         return {name: statistics.median(values) for name, values in results.items()}
 
     @staticmethod
@@ -371,12 +376,16 @@ class Bench:
             for size, database in databases.items()
         }
         print(f"Pages at {', '.join(f'{s:,}' for s in bases)} articles…", flush=True)
+        # Each page at each size back to back, so the pairs compared run
+        # seconds apart; more, shorter rounds than the serving comparison.
         measured = self.rounds(
             {
                 (size, name): (base + url, None)
-                for size, base in bases.items()
                 for name, url in pages.items()
-            }
+                for size, base in bases.items()
+            },
+            rounds=5,
+            duration=5,
         )
         speeds: dict[int, dict[str, float]] = {size: {} for size in bases}
         for (size, name), value in measured.items():
@@ -453,7 +462,8 @@ class Bench:
             f"Machine: {os.cpu_count()} cores; load average (1 min) "
             f"{load_before:.2f} before, {load_after:.2f} after. "
             f"wrk -t2 -c32 -d{self.args.duration}s, median of {self.args.rounds} "
-            "interleaved rounds; gunicorn.conf.py; PostgreSQL"
+            "interleaved rounds (pages by library size: -d5s, median of 5, each "
+            "page's sizes back to back); gunicorn.conf.py; PostgreSQL"
             + (", Redis" if self.redis else "")
             + ".\n"
         )
