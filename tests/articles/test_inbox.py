@@ -333,17 +333,21 @@ def test_notifications_page_lists_only_mine(client, note, reviewer, writer, arti
     ).status_code in {302, 404}
 
 
-def test_names_fall_back_to_the_profile_then_the_username(db):
-    """Messages name people by full name, else profile name, else username."""
+def test_names_are_the_profile_then_the_full_name_then_the_username(db):
+    """Messages name people as the desk does everywhere (articles.names): the
+    name on their profile, else their full name, else their username."""
     from articles.notifications import person_name
 
     user = make_user("pat", "Writers", display_name="Pat Profile")
-    assert person_name(user) == "Pat Profile"
     user.first_name, user.last_name = "Patricia", "Full"
-    assert person_name(user) == "Patricia Full"
+    assert person_name(user) == "Pat Profile"
     user.contributor.delete()
     user = type(user).objects.get(pk=user.pk)
+    user.first_name, user.last_name = "Patricia", "Full"
+    assert person_name(user) == "Patricia Full"
+    user.first_name = user.last_name = ""
     assert person_name(user) == "pat"
+    assert person_name(None) == "Someone"
 
 
 def test_ago_reads_as_people_say_it():
