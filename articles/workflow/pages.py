@@ -273,16 +273,3 @@ def prepare_unprepared_pages(using: str = "default") -> int:
 
         page_cache.purge(change)
     return count
-
-
-def refresh_all_live_pages() -> int:
-    """Prepare every live article's page again (after an upgrade); returns how many."""
-    count = 0
-    for article in (
-        Article.objects.live()
-        .select_related("live_revision", "live_approval")
-        .order_by("last_published_at", "pk")
-    ):
-        prepare_live_page(article)
-        count += 1
-    return count
