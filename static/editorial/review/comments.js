@@ -130,6 +130,10 @@ function placeTrigger() {
 }
 
 function openForm() {
+  // Read the selection now: the selectionchange event and the frame that
+  // places the button may not have run yet when a fast hand presses Enter.
+  const selected = selectedPassage();
+  if (selected) pending = selected.passage;
   if (!pending) {
     hint.hidden = false;
     return;
