@@ -268,7 +268,7 @@ HEALTH_SERVE_MEDIA = env_bool("HEALTH_SERVE_MEDIA", default=True) and not S3_STO
 STORAGES = {
     "default": S3_STORAGE or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "siteconf.static_storage.StaticFilesStorage"
     },
 }
 
