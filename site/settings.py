@@ -267,9 +267,7 @@ S3_STORAGE, MEDIA_ORIGINS = s3_storage(os.environ)
 HEALTH_SERVE_MEDIA = env_bool("HEALTH_SERVE_MEDIA", default=True) and not S3_STORAGE
 STORAGES = {
     "default": S3_STORAGE or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "siteconf.static_storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "siteconf.static_storage.StaticFilesStorage"},
 }
 
 LOGIN_URL = "admin:login"

@@ -247,6 +247,19 @@ def test_bell_shows_unread_count_and_recent_notifications(client, note, reviewer
     assert reverse("admin:articles_notification_open", args=[note.pk]) in html
 
 
+def test_the_admin_greets_people_by_name(client, writer, db):
+    """First name, else the profile's name, else (no profile) the username."""
+    client.force_login(writer)
+    assert "<strong>Wendy Writer</strong>." in client.get(reverse("admin:index")).text
+    writer.first_name = "Wendy"
+    writer.save()
+    assert "<strong>Wendy</strong>." in client.get(reverse("admin:index")).text
+    bare = make_user("bare")
+    bare.contributor.delete()
+    client.force_login(bare)
+    assert "<strong>bare</strong>." in client.get(reverse("admin:index")).text
+
+
 def test_bell_costs_one_query(client, note, reviewer, django_assert_num_queries):
     """The count and the recent list come from one query."""
     from django.template import Context, Template
