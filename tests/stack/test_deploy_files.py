@@ -60,6 +60,15 @@ def test_the_scheduler_runs_every_minute_and_queues_the_heartbeat():
     assert steps == ["publish_scheduled", "heartbeat"]
 
 
+def test_the_daily_jobs_send_reminders_then_prune_uploads():
+    """The daily unit may delete from the media folder, and nothing more."""
+    steps = [line[2] for line in exec_lines("health-reminders.service")]
+    assert steps == ["send_review_reminders", "prune_uploads"]
+    service = unit("health-reminders.service")["Service"]
+    assert service["ReadWritePaths"] == "/srv/health/media"
+    assert service["ProtectSystem"] == "strict"
+
+
 def test_the_web_stops_after_gunicorns_graceful_timeout():
     """systemd waits longer than gunicorn gives requests in flight."""
     config = (ROOT / "gunicorn.conf.py").read_text()

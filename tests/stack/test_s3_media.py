@@ -1,6 +1,7 @@
 """Uploads in S3-compatible object storage (django-storages), against a real
 local S3 API: moto's server mode, in a process of its own on a free port."""
 
+import datetime
 import io
 import json
 import os
@@ -14,9 +15,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from articles.uploads import prune_uploads
 from siteconf.object_storage import MEDIA_CACHE_CONTROL, s3_storage
 from siteconf.tasks import heartbeat
 from tests.stack.conftest import ROOT, Server, fetch, free_port
+from tests.tasks import run_tasks
 
 CREDENTIALS = {
     "DJANGO_S3_REGION": "us-east-1",
@@ -124,6 +127,34 @@ def test_the_editors_upload_goes_to_the_bucket(bucket, client, writer):
     status, headers, body = fetch(url)
     assert status == 200
     assert Image.open(io.BytesIO(body)).size == (30, 20)
+
+
+def test_unused_uploads_are_pruned_from_the_bucket(bucket, client, writer, article):
+    """`prune_uploads` lists, dates and deletes through the same storage: in
+    a bucket, the unused image and its copies go and the used one stays."""
+    s3, name = bucket
+    client.force_login(writer)
+    urls = []
+    for color in ((10, 20, 30), (200, 100, 0)):
+        image = SimpleUploadedFile("x.png", png((1000, 500), color), "image/png")
+        response = client.post("/admin/markdownx/upload/", {"image": image})
+        urls.append(response.json()["image_code"].strip()[4:-1])
+    run_tasks(commit_first=True)
+    used, unused = urls
+    article.body += f"\n\n![A chart]({used})\n"
+    article.save()
+
+    def keys() -> set[str]:
+        listed = s3.list_objects_v2(Bucket=name, Prefix="uploads/")
+        return {item["Key"] for item in listed.get("Contents", [])}
+
+    assert len(keys()) == 6  # two originals, each with a 480w and an 800w copy
+    result = prune_uploads(datetime.timedelta(0))
+    assert (result.images, result.files, result.in_use) == (1, 3, 1)
+    left = keys()
+    assert len(left) == 3
+    assert all(key.startswith(used.split(f"/{name}/", 1)[1][:40]) for key in left)
+    assert not any(unused.endswith(key) for key in left)
 
 
 def test_healthz_checks_the_bucket(bucket, client, db):
