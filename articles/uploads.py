@@ -87,11 +87,14 @@ def used_stems() -> set[str]:
 @dataclass
 class Pruned:
     images: int = 0
-    files: int = 0
     bytes: int = 0
     kept_recent: int = 0
     in_use: int = 0
     removed: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        return len(self.removed)
 
 
 def prune_uploads(
@@ -121,7 +124,6 @@ def prune_uploads(
                 result.bytes += storage.size(name)
                 if not dry_run:
                     storage.delete(name)
-                result.files += 1
                 result.removed.append(name)
         if progress:
             progress(1)

@@ -10,6 +10,7 @@ from articles import local_pages
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
 from references.models import Reference
+from tests.references.replay import ReplayServer, point_lookups_at
 
 PASSWORD = "correct horse battery staple"
 
@@ -181,6 +182,25 @@ def reference(db):
 @pytest.fixture
 def topic(db):
     return Topic.objects.create(name="Fertility", slug="fertility")
+
+
+@pytest.fixture
+def replay(settings):
+    """The lookup services (Crossref, DOI, NCBI, Open Library), replayed from
+    recorded answers by a server on 127.0.0.1."""
+    server = ReplayServer()
+    point_lookups_at(settings, server)
+    yield server
+    server.close()
+
+
+def publish(article, writer, reviewer, editor) -> Article:
+    """Take a draft through review to live, fresh from the database."""
+    article.submit_for_review(by=writer)
+    article.approve(by=reviewer)
+    article.publish(by=editor)
+    article.refresh_from_db()
+    return article
 
 
 def create_article(author: User, body: str | None = None, **fields) -> Article:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from articles.admin.records import NoEditingAdmin
 from articles.models import Notification, NotificationPreference
 from articles.notifications import EMAIL_KINDS
 
@@ -62,7 +63,7 @@ class EmailPreferenceForm(forms.Form):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(NoEditingAdmin):
     list_display = ["message_link", "kind", "created_at", "is_read"]
     list_display_links = None
     list_filter = [UnreadFilter, "kind"]
@@ -82,15 +83,6 @@ class NotificationAdmin(admin.ModelAdmin):
         return self._staff(request) and (
             obj is None or obj.recipient_id == request.user.pk
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(recipient=request.user)

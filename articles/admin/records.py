@@ -6,16 +6,8 @@ from articles.models import Article, AuditEntry, Review, Revision
 from articles.roles import sees_every_article
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    #: The lookup from this model to its article, for scoping writers.
-    article_lookup = "article"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if sees_every_article(request.user):
-            return queryset
-        mine = Article.objects.editable_by(request.user).values("pk")
-        return queryset.filter(**{f"{self.article_lookup}__in": mine})
+class NoEditingAdmin(admin.ModelAdmin):
+    """Records nobody adds, changes or deletes through the admin."""
 
     def has_add_permission(self, request):
         return False
@@ -25,6 +17,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NoEditingAdmin):
+    #: The lookup from this model to its article, for scoping writers.
+    article_lookup = "article"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_every_article(request.user):
+            return queryset
+        mine = Article.objects.editable_by(request.user).values("pk")
+        return queryset.filter(**{f"{self.article_lookup}__in": mine})
 
 
 @admin.register(Revision)

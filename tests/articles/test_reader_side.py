@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver
 from articles.models import Article, Contributor
 from articles.public.feeds import feed_html
 from articles.workflow.pages import prepare_unprepared_pages
-from tests.conftest import create_article
+from tests.conftest import create_article, publish
 
 BASE = "http://127.0.0.1:8000"
 IMAGE_BODY = (
@@ -20,14 +20,6 @@ IMAGE_BODY = (
 )
 # A valid HTML date, or global date and time string with whole seconds.
 HTML_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2}))?")
-
-
-def publish(article, writer, reviewer, editor):
-    article.submit_for_review(by=writer)
-    article.approve(by=reviewer)
-    article.publish(by=editor)
-    article.refresh_from_db()
-    return article
 
 
 @pytest.fixture

@@ -9,16 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from articles.models import Article, Topic
-from tests.conftest import META, create_article
+from tests.conftest import META, create_article, publish
 from tests.tasks import run_tasks
-
-
-def publish(article, writer, reviewer, editor):
-    article.submit_for_review(by=writer)
-    article.approve(by=reviewer)
-    article.publish(by=editor)
-    article.refresh_from_db()
-    return article
 
 
 @pytest.fixture

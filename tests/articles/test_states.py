@@ -4,6 +4,7 @@ name people, restore asks why, and the history shows each decision once."""
 
 from django.urls import reverse
 
+from articles.admin.actions import WorkflowActions
 from articles.admin.states import workflow_menu
 from articles.models import Article, AuditEntry
 from tests.conftest import META, SUMMARY
@@ -25,16 +26,7 @@ def offered(client, article):
     html = client.get(change_url(article)).content.decode()
     return [
         name
-        for name in (
-            "submit_for_review",
-            "approve",
-            "request_changes",
-            "publish",
-            "schedule_publication",
-            "unpublish",
-            "schedule_withdrawal",
-            "cancel_schedule",
-        )
+        for name in WorkflowActions.actions
         if f'name="CHANGE_FORM-action" value="{name}"' in html
     ]
 

@@ -6,18 +6,9 @@ from playwright.sync_api import expect
 from references.models import Reference
 from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import login, screenshot
-from tests.references.replay import ReplayServer, point_lookups_at
 
 pytestmark = pytest.mark.browser
 PLOS_DOI = "10.1371/journal.pone.0033693"
-
-
-@pytest.fixture
-def replay(settings):
-    server = ReplayServer()
-    point_lookups_at(settings, server)
-    yield server
-    server.close()
 
 
 def family_names(page) -> list[str]:
