@@ -147,3 +147,9 @@ def test_the_command_reports_and_a_dry_run_removes_nothing(client, writer, artic
 def test_the_command_refuses_no_grace_period(db):
     with pytest.raises(CommandError, match="at least 1"):
         call_command("prune_uploads", "--days", "0")
+
+
+def test_the_command_refuses_a_period_no_date_can_hold(db):
+    """Not an OverflowError from the date arithmetic."""
+    with pytest.raises(CommandError, match="at most 36500"):
+        call_command("prune_uploads", "--days", "999999999999")

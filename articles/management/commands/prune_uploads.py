@@ -8,6 +8,8 @@ from tqdm import tqdm
 
 from articles.uploads import GRACE, prune_uploads, stored_uploads
 
+MAX_DAYS = 36_500
+
 
 class Command(BaseCommand):
     help = (
@@ -34,6 +36,8 @@ class Command(BaseCommand):
                 "--days must be at least 1: a newer upload may be in a text "
                 "that is still being written."
             )
+        if days > MAX_DAYS:
+            raise CommandError(f"--days can be at most {MAX_DAYS} (100 years).")
         uploads = stored_uploads()
         total = len(uploads)
         with tqdm(
