@@ -17,8 +17,10 @@ with one immediate attempt and, if a proxy does not answer, a retried task.
 import datetime
 import http.client
 import logging
+import re
 import urllib.parse
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -37,8 +39,25 @@ logger = logging.getLogger(__name__)
 KEY_PREFIX = "page:"
 # List pages are cached up to this page number; deeper pages are rare.
 MAX_CACHED_PAGE = 20
+# The pages the cache keeps, by path. deploy/varnish.vcl knows the same list.
+CACHED_PATHS = re.compile(
+    r"^/(?:$|articles/[-\w]+/$|topics/[-\w]+/$|contributors/[-\w]+/$"
+    r"|editorial-policy/$|feed/$|feed/atom/$|sitemap\.xml$|robots\.txt$)"
+)
+# The only pages that take a query string: lists, as ?page=2 and on.
+PAGED_PATHS = re.compile(r"^/(?:topics|contributors)/[-\w]+/$")
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,4}")
+# Where a reader came from, for analytics in their browser; no page reads
+# them, so they are left out of the key (and Varnish drops them).
+TRACKING_PARAMETER = re.compile(
+    r"utm_[a-z0-9_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid"
+    r"|_ga|_gl|igshid|yclid|twclid|ttclid|srsltid",
+    re.IGNORECASE,
+)
+MAX_PARAMETERS = 20
 SITE_TAGS = ("home", "feeds", "sitemap", "search")
 BAN_HEADER = "X-Ban-Tags"
+SECRET_HEADER = "X-Purge-Secret"
 GENERATION_KEY = "page-cache-generation"
 # Longer than any request takes (gunicorn kills one at 30 s).
 REPEAT_AFTER = datetime.timedelta(seconds=35)
@@ -57,6 +76,49 @@ def key(path: str, page: int | None = None) -> str:
     if page and page > 1:
         return f"{KEY_PREFIX}{path}?page={page}"
     return f"{KEY_PREFIX}{path}"
+
+
+@dataclass(frozen=True)
+class Address:
+    """How the page cache treats a request for a page it keeps: the key the
+    page is kept under (None: answer it, never keep it), or, when the request
+    is not at the page's one address, the query string to redirect it to."""
+
+    key: str | None = None
+    redirect_query: str | None = None
+
+
+def address(path: str, query: str) -> Address | None:
+    """Where the page at `path` with `query` lives in the cache; None for paths
+    the cache never keeps.
+
+    Each page has one entry, so a purge of its key reaches every address it
+    answers at. Tracking parameters are ignored; `?page=N` counts on lists
+    only (pages past MAX_CACHED_PAGE are answered but not kept); any other
+    parameter gets a permanent redirect to the address without it, so no
+    client can mint entries that a purge would not know of.
+    """
+    if not CACHED_PATHS.match(path):
+        return None
+    if not query:
+        return Address(key(path))
+    try:
+        parameters = urllib.parse.parse_qsl(
+            query, keep_blank_values=True, max_num_fields=MAX_PARAMETERS
+        )
+    except ValueError:  # more parameters than any address of ours has
+        return Address(redirect_query="")
+    tracking = [p for p in parameters if TRACKING_PARAMETER.fullmatch(p[0])]
+    kept = [p for p in parameters if not TRACKING_PARAMETER.fullmatch(p[0])]
+    if not kept:
+        return Address(key(path))
+    if len(kept) == 1 and PAGE_NUMBER.fullmatch(kept[0][1]):
+        name, number = kept[0][0], int(kept[0][1])
+        if name == "page" and PAGED_PATHS.match(path):
+            return Address(key(path, number) if number <= MAX_CACHED_PAGE else None)
+        if name == "p" and path == "/sitemap.xml":  # Django's sitemap pages
+            return Address(key(path) if number == 1 else None)
+    return Address(redirect_query=urllib.parse.urlencode(tracking))
 
 
 def mark(response, tags: Iterable[str], s_maxage: int | None = None):
@@ -181,7 +243,12 @@ def ban(url: str, tags: list[str], timeout: float = 2.0) -> None:
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     try:
         connection.request(
-            "BAN", parts.path or "/", headers={BAN_HEADER: " ".join(tags)}
+            "BAN",
+            parts.path or "/",
+            headers={
+                BAN_HEADER: " ".join(tags),
+                SECRET_HEADER: settings.HEALTH_PURGE_SECRET,
+            },
         )
         response = connection.getresponse()
         response.read()

@@ -4,7 +4,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 LOCAL_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -59,3 +59,38 @@ def check_site_base_url(app_configs, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_purge_secret(app_configs, **kwargs) -> list[Error]:
+    """Purges name the proxy's secret, so that nobody else can empty it."""
+    if settings.HEALTH_PURGE_URLS and len(settings.HEALTH_PURGE_SECRET) < 32:
+        return [
+            Error(
+                "HEALTH_PURGE_URLS is set but HEALTH_PURGE_SECRET is missing or "
+                "shorter than 32 characters, so Varnish would refuse every purge "
+                "(or accept a guessable one).",
+                hint="Set HEALTH_PURGE_SECRET to the same long random value in the "
+                "app servers' and Varnish's environment, e.g. "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'.",
+                id="siteconf.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_lookup_allow_internal(app_configs, **kwargs) -> list[Warning]:
+    """HEALTH_LOOKUP["ALLOW_INTERNAL"] lets reference lookups reach internal
+    addresses; only the tests' replay server on 127.0.0.1 needs that."""
+    allowed = getattr(settings, "HEALTH_LOOKUP", {}).get("ALLOW_INTERNAL")
+    if settings.DEBUG or not allowed:
+        return []
+    return [
+        Warning(
+            f"HEALTH_LOOKUP['ALLOW_INTERNAL'] ({allowed!r}) lets reference "
+            "lookups reach those internal addresses.",
+            hint="Leave it empty in production: only the tests need it.",
+            id="siteconf.W001",
+        )
+    ]

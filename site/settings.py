@@ -136,41 +136,51 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # counts hold across every server. Short timeouts: a Redis that is down or
 # unreachable must cost a request well under a second, not redis-py's 5 s.
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+CACHE_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "health")
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             # Django's RedisCache, reusing its redis-py client (site/cache.py).
             "BACKEND": "siteconf.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "health"),
+            "KEY_PREFIX": CACHE_PREFIX,
             "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The page cache (articles/page_cache.py): anonymous public pages are kept
 # whole, answered before any session, CSRF or auth work, and purged when what
-# they show changes. It lives in Redis with REDIS_URL (shared by every app
-# server); otherwise in files under var/, which every worker process on this
-# machine shares. HEALTH_PAGE_CACHE=0 switches it off (on unless DEBUG).
+# they show changes. It lives in Redis with HEALTH_PAGE_CACHE_URL, else
+# REDIS_URL (shared by every app server); otherwise in files under var/, which
+# every worker process on this machine shares. In production give it a Redis
+# of its own with a memory limit that evicts (deploy/redis/pages.conf:
+# maxmemory and allkeys-lru), so pages can never crowd out the login
+# counters or fill the machine. Purges are exact, so the time to live is only
+# a backstop. HEALTH_PAGE_CACHE=0 switches it off (on unless DEBUG).
 HEALTH_PAGE_CACHE = env_bool("HEALTH_PAGE_CACHE", default=not DEBUG)
 HEALTH_PAGE_CACHE_ALIAS = "pages"
-if os.environ.get("REDIS_URL"):
+HEALTH_PAGE_CACHE_SECONDS = int(
+    os.environ.get("HEALTH_PAGE_CACHE_SECONDS", str(24 * 3600))
+)
+page_cache_url = os.environ.get("HEALTH_PAGE_CACHE_URL") or os.environ.get("REDIS_URL")
+if page_cache_url:
     CACHES["pages"] = {
-        **CACHES["default"],
-        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "health") + "-pages",
-        "TIMEOUT": 7 * 24 * 3600,
+        "BACKEND": "siteconf.cache.RedisCache",
+        "LOCATION": page_cache_url,
+        "KEY_PREFIX": CACHE_PREFIX + "-pages",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
+        "TIMEOUT": HEALTH_PAGE_CACHE_SECONDS,
     }
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get(
-                "HEALTH_PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")
-            ),
-            "TIMEOUT": 7 * 24 * 3600,
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        },
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "HEALTH_PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")
+        ),
+        "TIMEOUT": HEALTH_PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 # How long shared caches (Varnish, a CDN) may keep a page; purges end it early.
 HEALTH_SHARED_MAX_AGE = int(os.environ.get("HEALTH_SHARED_MAX_AGE", 24 * 3600))
@@ -187,13 +197,17 @@ HEALTH_TRUSTED_PROXIES = [
 ]
 # Set only by `make bench`: the file a bare view serves as the framework floor.
 HEALTH_BENCH_FLOOR_FILE = os.environ.get("HEALTH_BENCH_FLOOR_FILE", "")
-# Reverse proxies to purge, e.g. "http://127.0.0.1:6081" (Varnish, see
-# deploy/varnish.vcl); comma-separated.
+# Reverse proxies to purge: their purge listeners, comma-separated, e.g.
+# "http://127.0.0.1:6085" (Varnish's listener named "purge", which only the app
+# servers can reach; see deploy/varnish.vcl). Each purge carries
+# HEALTH_PURGE_SECRET, which Varnish checks against the same variable in its
+# own environment.
 HEALTH_PURGE_URLS = [
     url.strip()
     for url in os.environ.get("HEALTH_PURGE_URLS", "").split(",")
     if url.strip()
 ]
+HEALTH_PURGE_SECRET = os.environ.get("HEALTH_PURGE_SECRET", "")
 
 # Sessions (staff only: readers have none) live in the database, so the
 # admin keeps working while Redis is down. Django's cached_db engine is not

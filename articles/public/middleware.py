@@ -9,19 +9,13 @@ come near it. See articles/page_cache.py for keys and purges.
 
 import contextlib
 import pickle
-import re
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.utils.cache import get_conditional_response, patch_cache_control
 
 from articles import local_pages, page_cache
 
-CACHED_PATHS = re.compile(
-    r"^/(?:$|articles/[-\w]+/$|topics/[-\w]+/$|contributors/[-\w]+/$"
-    r"|editorial-policy/$|feed/$|feed/atom/$|sitemap\.xml$|robots\.txt$)"
-)
-PAGE_QUERY = re.compile(r"^page=([1-9][0-9]?)$")
 MAX_BODY = 2 * 1024 * 1024
 
 
@@ -30,7 +24,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cache_key = self.key_for(request)
+        place = None
+        if request.method in {"GET", "HEAD"}:
+            query = request.META.get("QUERY_STRING", "")
+            place = page_cache.address(request.path_info, query)
+            if place is not None and place.redirect_query is not None:
+                return self.redirect(request, place.redirect_query)
+        cache_key = self.key_for(request, place)
         if cache_key is not None:
             cached = self.read(cache_key)
             if cached is not None:
@@ -48,25 +48,27 @@ class PageCacheMiddleware:
                 self.write(cache_key, response)
         return response
 
-    def key_for(self, request) -> str | None:
+    def key_for(self, request, place: page_cache.Address | None) -> str | None:
         """The key to look up, or None when this request must bypass the cache."""
-        if not page_cache.enabled() or request.method not in {"GET", "HEAD"}:
+        if not page_cache.enabled() or place is None or place.key is None:
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None  # staff, or anyone with a session: never a shared page
         if "HTTP_AUTHORIZATION" in request.META:
             return None
-        if not CACHED_PATHS.match(request.path_info):
-            return None
-        query = request.META.get("QUERY_STRING", "")
-        page = None
-        if query:
-            match = PAGE_QUERY.match(query)
-            if match is None or int(match[1]) > page_cache.MAX_CACHED_PAGE:
-                return None
-            page = int(match[1])
         request.get_host()  # refuses a Host that is not allowed, as usual
-        return page_cache.key(request.path_info, page)
+        return place.key
+
+    @staticmethod
+    def redirect(request, query: str) -> HttpResponse:
+        """To the page's one address: what no page reads is left behind."""
+        request.get_host()
+        response = HttpResponsePermanentRedirect(
+            request.path + (f"?{query}" if query else "")
+        )
+        # Browsers may remember it; shared caches need not keep one per URL.
+        patch_cache_control(response, private=True, max_age=3600)
+        return response
 
     def read(self, cache_key: str) -> bytes | None:
         """The pickled response: this process's copy, else the shared cache's."""

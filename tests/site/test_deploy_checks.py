@@ -106,3 +106,22 @@ def test_the_base_url_loses_its_trailing_slash():
         check=True,
     )
     assert result.stdout.strip() == "https://health.example.org"
+
+
+@pytest.mark.parametrize(
+    "urls, secret, errors",
+    [
+        ([], "", []),
+        (["http://127.0.0.1:6085"], "", ["siteconf.E004"]),
+        (["http://127.0.0.1:6085"], "short", ["siteconf.E004"]),
+        (["http://127.0.0.1:6085"], "s" * 32, []),
+    ],
+)
+def test_purges_need_a_long_secret(settings, urls, secret, errors):
+    """Varnish refuses a purge without the shared secret: the deploy check
+    says so before the first publication fails to reach it."""
+    from siteconf.checks import check_purge_secret
+
+    settings.HEALTH_PURGE_URLS = urls
+    settings.HEALTH_PURGE_SECRET = secret
+    assert [error.id for error in check_purge_secret(None)] == errors

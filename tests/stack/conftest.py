@@ -88,21 +88,34 @@ class Server:
         self.signal(signal.SIGKILL)
 
 
+class Servers(list):
+    """Real processes, started with `start(...)` and stopped together."""
+
+    def start(self, args, env, log, **popen) -> Server:
+        server = Server(args, env, log, **popen)
+        self.append(server)
+        return server
+
+    def stop(self) -> None:
+        for server in self:
+            server.stop()
+
+
 @pytest.fixture
 def servers():
     """Start real processes with `servers.start(...)`; all are stopped after
     the test, passed or failed."""
-
-    class Servers(list):
-        def start(self, args, env, log, **popen) -> Server:
-            server = Server(args, env, log, **popen)
-            self.append(server)
-            return server
-
     started = Servers()
     yield started
-    for server in started:
-        server.stop()
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def module_servers():
+    """The same, for processes a whole test module shares."""
+    started = Servers()
+    yield started
+    started.stop()
 
 
 def server_environment(database_url: str, tmp_path: Path, **extra) -> dict:
@@ -157,3 +170,41 @@ def server_database(tmp_path_factory, django_db_setup):
     if server is not None:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         server.close()
+
+
+VARNISH_DROP_IN = ROOT / "deploy" / "systemd" / "varnish.service.d" / "health.conf"
+PURGE_SECRET = "stack-tests-purge-secret-" + "p" * 32
+
+
+def varnish_command(
+    workdir: Path, backend_port: int, public_port: int, purge_port: int
+) -> list[str]:
+    """varnishd as deploy/systemd/varnish.service.d/health.conf runs it (its
+    listeners, stores and VCL), on free ports, in the foreground, unprivileged,
+    with deploy/varnish.vcl pointed at `backend_port`."""
+    exec_start = [
+        line.split("=", 1)[1]
+        for line in VARNISH_DROP_IN.read_text().splitlines()
+        if line.startswith("ExecStart=") and line != "ExecStart="
+    ][0].split()
+    vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
+    vcl = vcl.replace('.port = "8000";', f'.port = "{backend_port}";')
+    (workdir / "health.vcl").write_text(vcl)
+    args, options = [exec_start[0]], iter(exec_start[1:])
+    for option in options:
+        if option == "-F":  # foreground: the only option without a value
+            args.append(option)
+            continue
+        value = next(options)
+        if option == "-a":
+            name, _, where = value.rpartition("=")
+            port = purge_port if name == "purge" else public_port
+            value = f"{where.rsplit(':', 1)[0]}:{port}"
+            if name:
+                value = f"{name}={value}"
+        elif option == "-f":
+            value = str(workdir / "health.vcl")
+        elif option in {"-j", "-T", "-S"}:
+            continue  # no jail, no management port: this is a test
+        args += [option, value]
+    return [*args, "-j", "none", "-n", str(workdir / "varnish")]

@@ -1,18 +1,30 @@
-"""Varnish in front of gunicorn, with deploy/varnish.vcl: pages are cached,
-purges reach the proxy, and staff never get a shared page.
+"""Varnish in front of gunicorn, with deploy/varnish.vcl run as the systemd
+drop-in runs it: pages are cached once each, purges reach every address of
+a page, only the app servers can purge, and staff never get a shared page.
 
 The tests share one database (module scope) and run in file order."""
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
-from pathlib import Path
+import uuid
 
 import pytest
 
-from tests.stack.conftest import ROOT, VENV_BIN, fetch, free_port, server_environment
+from tests.stack.conftest import (
+    PURGE_SECRET,
+    ROOT,
+    VENV_BIN,
+    fetch,
+    free_port,
+    server_environment,
+    varnish_command,
+)
 
 REQUIRED = os.environ.get("REQUIRE_PROXY") == "1"
 if not shutil.which("varnishd") and not REQUIRED:
@@ -67,29 +79,84 @@ def withdraw(env: dict) -> None:
     )
 
 
-def varnish_config(tmp_path: Path, backend_port: int) -> Path:
-    vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
-    vcl = vcl.replace('.port = "8000";', f'.port = "{backend_port}";')
-    path = tmp_path / "health.vcl"
-    path.write_text(vcl)
-    return path
+# Every address of an article a reader, crawler or stranger may use.
+VARIANTS = [
+    "",
+    "?page=2",
+    "?page=20",
+    "?utm_source=newsletter",
+    "?fbclid=abc&page=2",
+    "?page=2&gclid=1",
+    "?x=1",
+]
 
 
-@pytest.fixture
-def proxied(servers, server_database, tmp_path):
-    """gunicorn with the demo content, and Varnish in front of it."""
-    app_port, proxy_port = free_port(), free_port()
-    proxy = f"http://127.0.0.1:{proxy_port}"
+class Proxy(str):
+    """Varnish's public address, with its purge listener and counters."""
+
+    purge: str
+    workdir: str
+
+    def counters(self) -> dict[str, int]:
+        output = subprocess.run(
+            ["varnishstat", "-n", self.workdir, "-1", "-j"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        counters = json.loads(output)
+        counters = counters.get("counters", counters)
+        return {
+            name: entry["value"]
+            for name, entry in counters.items()
+            if isinstance(entry, dict) and "value" in entry
+        }
+
+
+def send(url: str, method: str, headers: dict | None = None) -> int:
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def start_proxy(servers, tmp_path, app_port: int, env: dict) -> Proxy:
+    public_port, purge_port = free_port(), free_port()
+    workdir = tmp_path / "varnish-files"
+    workdir.mkdir()
+    varnish = servers.start(
+        varnish_command(workdir, app_port, public_port, purge_port),
+        {**env, "HEALTH_PURGE_SECRET": PURGE_SECRET},
+        tmp_path / "varnish.log",
+    )
+    proxy = Proxy(f"http://127.0.0.1:{public_port}")
+    proxy.purge = f"http://127.0.0.1:{purge_port}"
+    proxy.workdir = str(workdir / "varnish")
+    varnish.wait_for(f"{proxy}/robots.txt", status=None)
+    return proxy
+
+
+@pytest.fixture(scope="module")
+def proxied(module_servers, server_database, tmp_path_factory):
+    """gunicorn with the demo content, and Varnish in front of it, shared by
+    the module's tests (in file order: the last one withdraws the article)."""
+    servers, tmp_path = module_servers, tmp_path_factory.mktemp("proxied")
+    app_port = free_port()
     env = server_environment(
         server_database,
         tmp_path,
-        HEALTH_PURGE_URLS=proxy,
-        HEALTH_SITE_BASE_URL=proxy,
+        HEALTH_SITE_BASE_URL="http://health.example.org",
+        HEALTH_PURGE_SECRET=PURGE_SECRET,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
     )
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
     manage(env, "seed_demo")
+    # The app servers read HEALTH_PURGE_URLS as they start: Varnish first.
+    proxy = start_proxy(servers, tmp_path, app_port, env)
+    env["HEALTH_PURGE_URLS"] = proxy.purge
     app = servers.start(
         [
             str(VENV_BIN / "gunicorn"),
@@ -103,25 +170,10 @@ def proxied(servers, server_database, tmp_path):
         tmp_path / "gunicorn.log",
     )
     app.wait_for(f"http://127.0.0.1:{app_port}/robots.txt")
-    varnish = servers.start(
-        [
-            shutil.which("varnishd") or "varnishd",
-            "-F",
-            "-j",
-            "none",
-            "-n",
-            str(tmp_path / "varnish"),
-            "-a",
-            f"127.0.0.1:{proxy_port}",
-            "-f",
-            str(varnish_config(tmp_path, app_port)),
-            "-s",
-            "malloc,64m",
-        ],
-        env,
-        tmp_path / "varnish.log",
-    )
-    varnish.wait_for(f"{proxy}/robots.txt")
+    deadline = time.monotonic() + 20
+    while fetch(f"{proxy}/robots.txt")[0] != 200:  # Varnish's probe sees it
+        assert time.monotonic() < deadline, "Varnish never reached the app"
+        time.sleep(0.3)
     return proxy, env
 
 
@@ -160,26 +212,91 @@ def test_a_session_is_never_served_a_shared_page(proxied):
             assert response.headers["X-Cache"] == "MISS"
 
 
-def test_only_the_app_servers_may_ban(proxied):
-    """A BAN with a malformed tag list is refused."""
-    proxy, _ = proxied
-    request = urllib.request.Request(
-        proxy + "/", method="BAN", headers={"X-Ban-Tags": ".*"}
-    )
-    try:
-        urllib.request.urlopen(request, timeout=5)
-        status = 200
-    except urllib.error.HTTPError as error:
-        status = error.code
-    assert status == 400
-
-
-# Last: it withdraws the demo article the other tests read.
-def test_a_withdrawal_is_visible_through_the_proxy_at_once(proxied):
-    """A withdrawn article is 410 at the proxy as soon as it is withdrawn."""
+def test_every_address_shows_an_update_through_the_proxy(proxied):
+    """Before: ?page=2 came from the app's cache behind Varnish and kept the
+    old version. Now every address of the article shows the update at once."""
     proxy, env = proxied
+    url = f"{proxy}/articles/{SLUG}/"
+    for variant in VARIANTS:
+        for _ in range(2):
+            assert fetch(url + variant)[0] == 200, variant
+    publish_update(env, "Cervical mucus: every address updated")
+    for variant in VARIANTS:
+        status, _, body = fetch(url + variant)
+        assert status == 200, variant
+        assert b"every address updated" in body, variant
+
+
+def test_made_up_query_strings_add_nothing_to_the_proxy(proxied):
+    """Before: 400 random query strings made 400 objects living a day and
+    more, evicting real pages. Now they pass to the app (a redirect) and
+    search results go to their own small store."""
+    proxy, _ = proxied
+    url = f"{proxy}/articles/{SLUG}/"
+    fetch(url)
+    before = proxy.counters()
+    for _ in range(100):
+        assert fetch(f"{url}?{uuid.uuid4().hex}=1")[0] == 200
+        assert fetch(f"{url}?page={uuid.uuid4().int % 90 + 2}")[0] == 200
+        fetch(f"{proxy}/articles/{uuid.uuid4().hex}/")  # 404s
+        fetch(f"{proxy}/search/?q={uuid.uuid4().hex}")
+    after = proxy.counters()
+    assert after["SMA.pages.g_bytes"] == before["SMA.pages.g_bytes"]
+    assert after["SMA.variants.g_bytes"] > before["SMA.variants.g_bytes"]
+    assert fetch(url)[1]["X-Cache"] == "HIT"
+
+
+def test_tracking_parameters_share_the_page_in_the_proxy(proxied):
+    """?utm_source=… is the page's own object: a hit."""
+    proxy, _ = proxied
+    url = f"{proxy}/topics/fertility/"
+    fetch(url)
+    assert fetch(url + "?utm_source=x&fbclid=y")[1]["X-Cache"] == "HIT"
+    assert fetch(url + "?page=1")[1]["X-Cache"] == "HIT"
+
+
+def test_only_the_app_servers_may_purge(proxied):
+    """Before: any client behind the same nginx could BAN everything. Now the
+    public listener refuses BAN and PURGE; the purge listener wants the
+    secret and well-formed tags; the cache stays full."""
+    proxy, _ = proxied
     url = f"{proxy}/articles/{SLUG}/"
     fetch(url)
     assert fetch(url)[1]["X-Cache"] == "HIT"
+    everything = {"X-Ban-Tags": "home feeds sitemap search article-1 article-2"}
+    attempts = [
+        (proxy, "BAN", everything, 405),
+        (proxy, "BAN", {**everything, "X-Purge-Secret": PURGE_SECRET}, 405),
+        (proxy, "PURGE", {}, 405),
+        (proxy.purge, "BAN", everything, 403),
+        (proxy.purge, "BAN", {**everything, "X-Purge-Secret": "guess"}, 403),
+        (proxy.purge, "BAN", {**everything, "X-Purge-Secret": ""}, 403),
+        (proxy.purge, "PURGE", {"X-Purge-Secret": PURGE_SECRET}, 405),
+        (proxy.purge, "BAN", {"X-Purge-Secret": PURGE_SECRET, "X-Ban-Tags": ".*"}, 400),
+        (proxy.purge, "GET", {}, 404),
+    ]
+    for base, method, headers, status in attempts:
+        assert send(base + f"/articles/{SLUG}/", method, headers) == status, (
+            base,
+            method,
+            headers,
+        )
+    assert fetch(url)[1]["X-Cache"] == "HIT"
+    allowed = {"X-Purge-Secret": PURGE_SECRET, "X-Ban-Tags": "home"}
+    assert send(proxy.purge + "/", "BAN", allowed) == 200
+
+
+# Last: it withdraws the demo article the other tests read.
+def test_a_withdrawal_is_visible_at_every_address_through_the_proxy(proxied):
+    """A withdrawn article is 410 at every address as soon as it is withdrawn."""
+    proxy, env = proxied
+    url = f"{proxy}/articles/{SLUG}/"
+    for variant in VARIANTS:
+        fetch(url + variant)
+        fetch(url + variant)
+    assert fetch(url)[1]["X-Cache"] == "HIT"
     withdraw(env)
-    assert fetch(url)[0] == 410
+    for variant in VARIANTS:
+        status, _, body = fetch(url + variant)
+        assert status == 410, variant
+        assert b"What cervical mucus does" not in body, variant
