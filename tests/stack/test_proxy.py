@@ -7,12 +7,15 @@ The tests share one database (module scope) and run in file order."""
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -149,7 +152,7 @@ def proxied(module_servers, server_database, tmp_path_factory):
         tmp_path,
         HEALTH_SITE_BASE_URL="http://health.example.org",
         HEALTH_PURGE_SECRET=PURGE_SECRET,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,health.example.org",
     )
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
@@ -175,6 +178,47 @@ def proxied(module_servers, server_database, tmp_path_factory):
         assert time.monotonic() < deadline, "Varnish never reached the app"
         time.sleep(0.3)
     return proxy, env
+
+
+@pytest.fixture(scope="module")
+def edge(proxied, module_servers):
+    """nginx with the configuration docs/deploy.md gives, in front of Varnish:
+    the whole public stack. Yields a function that requests a path through
+    it (following one redirect to a page's address)."""
+    from tests.stack.test_nginx import start_nginx
+
+    proxy, _ = proxied
+    folder = Path(tempfile.mkdtemp(prefix="nginx-"))
+    folder.chmod(0o755)
+    nginx, _, https = start_nginx(folder, int(proxy.rsplit(":", 1)[1]))
+    module_servers.append(nginx)
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    def request(path: str, method: str = "GET", headers: dict | None = None):
+        headers = {"Host": "health.example.org", **(headers or {})}
+        url = f"https://127.0.0.1:{https}{path}"
+        answer = urllib.request.Request(url, method=method, headers=headers)
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context)
+        )
+        try:
+            with opener.open(answer, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            request("/robots.txt")
+            break
+        except OSError:
+            assert time.monotonic() < deadline, nginx.output()
+            time.sleep(0.2)
+    yield request
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_pages_are_cached_by_the_proxy(proxied):
@@ -286,17 +330,48 @@ def test_only_the_app_servers_may_purge(proxied):
     assert send(proxy.purge + "/", "BAN", allowed) == 200
 
 
-# Last: it withdraws the demo article the other tests read.
-def test_a_withdrawal_is_visible_at_every_address_through_the_proxy(proxied):
-    """A withdrawn article is 410 at every address as soon as it is withdrawn."""
-    proxy, env = proxied
-    url = f"{proxy}/articles/{SLUG}/"
+def test_nobody_purges_through_nginx(proxied, edge):
+    """nginx refuses BAN and PURGE (and every method the site does not use),
+    so the cache stays full, as it does when they go to Varnish directly."""
+    proxy, _ = proxied
+    path = f"/articles/{SLUG}/"
+    edge(path)
+    assert edge(path)[1]["X-Cache"] == "HIT"
+    everything = {"X-Ban-Tags": "home feeds sitemap search", "X-Purge-Secret": "x"}
+    for method in ["BAN", "PURGE", "PUT", "DELETE", "OPTIONS"]:
+        assert edge(path, method, everything)[0] == 405, method
+        assert send(proxy + path, method, everything) in {405, 403}, method
+    assert edge(path)[1]["X-Cache"] == "HIT"
+    assert fetch(proxy + path)[1]["X-Cache"] == "HIT"
+
+
+def test_every_address_through_nginx_shows_an_update(proxied, edge):
+    """The whole stack: each address answers with the new version at once."""
+    _, env = proxied
+    path = f"/articles/{SLUG}/"
     for variant in VARIANTS:
-        fetch(url + variant)
-        fetch(url + variant)
-    assert fetch(url)[1]["X-Cache"] == "HIT"
+        edge(path + variant)
+        edge(path + variant)
+    publish_update(env, "Cervical mucus: updated through nginx")
+    for variant in VARIANTS:
+        status, _, body = edge(path + variant)
+        assert status == 200, variant
+        assert b"updated through nginx" in body, variant
+
+
+# Last: it withdraws the demo article the other tests read.
+def test_a_withdrawal_is_visible_at_every_address_through_the_proxy(proxied, edge):
+    """A withdrawn article is 410 at every address as soon as it is withdrawn,
+    through Varnish and through nginx in front of it."""
+    proxy, env = proxied
+    path = f"/articles/{SLUG}/"
+    for variant in VARIANTS:
+        for _ in range(2):
+            fetch(proxy + path + variant)
+            edge(path + variant)
+    assert fetch(proxy + path)[1]["X-Cache"] == "HIT"
     withdraw(env)
     for variant in VARIANTS:
-        status, _, body = fetch(url + variant)
-        assert status == 410, variant
-        assert b"What cervical mucus does" not in body, variant
+        for status, _, body in [fetch(proxy + path + variant), edge(path + variant)]:
+            assert status == 410, variant
+            assert b"What cervical mucus does" not in body, variant
