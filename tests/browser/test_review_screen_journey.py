@@ -45,12 +45,16 @@ def test_inline_comment_reaches_the_writer(page, site_server, demo):
     passage = "heavy bleeding, severe pain or fainting"
     login(page, site_server, "reviewer")
     article = review_screen(page, site_server, "bleeding-in-early-pregnancy")
+    count = page.locator("#review-comments-heading [data-open-count]")
+    before = int(count.inner_text())
     select_text(page, passage)
     page.get_by_role("button", name="Comment", exact=True).click()
     expect(page.locator("[data-form-quote]")).to_have_text(f"“{passage}”")
     page.fill("#id_comment_body", "Add shoulder-tip pain to the urgent signs.")
     page.get_by_role("button", name="Add comment").click()
     expect(page.locator("#comment-list")).to_contain_text("shoulder-tip pain")
+    # The heading counts the new comment without a reload.
+    expect(count).to_have_text(str(before + 1))
     expect(page.locator("mark.comment-mark")).to_have_text(passage)
     logout(page, site_server)
 

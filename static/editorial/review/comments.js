@@ -179,6 +179,8 @@ async function submit(event) {
   const item = listItem(data);
   list.append(item);
   document.querySelector("[data-comment-none]")?.remove();
+  const count = document.querySelector("[data-open-count]");
+  if (count) count.textContent = String(list.querySelectorAll("li[data-open]").length);
   anchor(item);
   form.reset();
   form.hidden = true;
