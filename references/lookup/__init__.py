@@ -5,7 +5,9 @@ right service (Crossref, then doi.org; PubMed; the PMC ID Converter, then
 PubMed; Open Library) and returns a ReferenceData with the title in sentence
 case and the journal's NLM abbreviation, ready for the reference form.
 Failures raise `ServiceError` (or its subclass `NotFound`) with a message
-for the person who asked.
+for the person who asked. A lookup asks only its services' hosts, at public
+addresses, and ends by one deadline (HEALTH_LOOKUP["DEADLINE"]) however many
+requests, redirects and retries it takes.
 """
 
 import re
@@ -13,7 +15,8 @@ import re
 from references.identifiers import IdentifierError, detect_identifier, normalize_isbn
 from references.journals import abbreviate
 from references.lookup.books import look_up_isbn
-from references.lookup.client import NotFound, ServiceError
+from references.lookup.client import NotFound, ServiceError, config
+from references.lookup.connection import Deadline
 from references.lookup.crossref import look_up_doi
 from references.lookup.pubmed import convert_pmcid, look_up_pmid
 from references.records import ReferenceData
@@ -65,21 +68,24 @@ def identify(text: str) -> tuple[str, str]:
 
 def look_up(kind: str, value: str) -> ReferenceData:
     """The record for a normalised identifier, from its service."""
+    if len(value) > MAX_INPUT:
+        raise IdentifierError("That is too long for an identifier.")
+    deadline = Deadline(float(config("DEADLINE")))
     if kind == "doi":
-        record = look_up_doi(value)
+        record = look_up_doi(value, deadline)
     elif kind == "pmid":
-        record = look_up_pmid(value)
+        record = look_up_pmid(value, deadline)
     elif kind == "pmcid":
-        ids = convert_pmcid(value)
+        ids = convert_pmcid(value, deadline)
         if ids["pmid"]:
-            record = look_up_pmid(ids["pmid"])
+            record = look_up_pmid(ids["pmid"], deadline)
         elif ids["doi"]:
-            record = look_up_doi(ids["doi"])
+            record = look_up_doi(ids["doi"], deadline)
         else:
             raise NotFound("PubMed Central knows this PMCID but gives no PMID or DOI.")
         record.pmcid = record.pmcid or value
     elif kind == "isbn":
-        record = look_up_isbn(value)
+        record = look_up_isbn(value, deadline)
     else:
         raise ValueError(kind)
     abbreviate([record])

@@ -9,6 +9,7 @@ import re
 
 from references.importers.common import ImportFormatError, finish_record, parse_person
 from references.lookup.client import NotFound, ServiceError, build_url, config, get
+from references.lookup.connection import Deadline
 from references.records import Author, ReferenceData
 
 # Words that make an author's name a group's ("JAMA Network Editors").
@@ -29,14 +30,14 @@ def _names(items) -> list[str]:
     ]
 
 
-def look_up_isbn(isbn: str) -> ReferenceData:
+def look_up_isbn(isbn: str, deadline: Deadline | None = None) -> ReferenceData:
     """A book's record from Open Library."""
     url = build_url(
         config("OPENLIBRARY_URL"),
         "api/books",
         {"bibkeys": f"ISBN:{isbn}", "format": "json", "jscmd": "data"},
     )
-    response = get(url, service="Open Library")
+    response = get(url, service="Open Library", deadline=deadline)
     try:
         answer = json.loads(response.text())
     except (ValueError, RecursionError):

@@ -1,20 +1,29 @@
 """A small, polite HTTP client for the bibliographic services.
 
-Standard library only. Every request has a timeout, is retried with backoff on
-429, 5xx and connection errors (honouring Retry-After), names the site and a
-contact address in its User-Agent, and successful answers are kept in Django's
-cache, so looking the same identifier up twice asks the service once.
+Standard library only. Every request names the site and a contact address in
+its User-Agent, is retried with backoff on 429, 5xx and connection errors
+(honouring Retry-After), and successful answers are kept in Django's cache, so
+looking the same identifier up twice asks the service once.
+
+Requests go only to the service's allow-list and to public addresses, follow
+a few redirects that stay on the list, read at most MAX_BYTES, and share one
+deadline per lookup whatever the retries (`references/lookup/connection.py`).
 """
 
 import hashlib
-import time
-import urllib.error
+import http.client
+import logging
 import urllib.parse
-import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from references.lookup.addresses import Refused, allow_list
+from references.lookup.connection import Answer, Deadline, Policy, fetch
+
+logger = logging.getLogger("references.lookup")
 
 # Answers larger than this are refused: a work record is tens of kilobytes.
 MAX_BYTES = 5 * 1024 * 1024
@@ -26,10 +35,27 @@ DEFAULTS = {
     "EUTILS_URL": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
     "IDCONV_URL": "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/",
     "OPENLIBRARY_URL": "https://openlibrary.org/",
+    # The hosts DOI content negotiation hands a DOI on to: its registration
+    # agency's service (Crossref, DataCite, mEDRA, JaLC).
+    "DOI_HOSTS": [
+        "api.crossref.org",
+        "data.crossref.org",
+        "data.crosscite.org",
+        "api.datacite.org",
+        "data.datacite.org",
+        "data.medra.org",
+        "data.jalc.org",
+        "api.japanlinkcenter.org",
+    ],
+    # One connection or one read; DEADLINE bounds the whole lookup.
     "TIMEOUT": 8.0,
+    "DEADLINE": 10.0,
     "RETRIES": 2,
     "BACKOFF": 0.5,
     "CACHE_SECONDS": 7 * 24 * 3600,
+    # host:port origins, exactly as in the URLs, that may be internal
+    # addresses: only for the tests' replay server (`check --deploy` warns).
+    "ALLOW_INTERNAL": [],
 }
 
 
@@ -80,56 +106,82 @@ def build_url(base: str, path: str, params: dict | None = None) -> str:
     return url
 
 
-def _retry_after(error: urllib.error.HTTPError, attempt: int) -> float:
-    header = error.headers.get("Retry-After", "") if error.headers else ""
-    if header.strip().isdigit():
-        return min(float(header.strip()), MAX_RETRY_AFTER)
+def _retry_after(answer: Answer, attempt: int) -> float:
+    header = (answer.headers.get("Retry-After") or "").strip()
+    if header.isdigit():
+        return min(float(header), MAX_RETRY_AFTER)
     return config("BACKOFF") * (2**attempt)
 
 
-def get(url: str, accept: str = "application/json", service: str = "") -> Response:
-    """GET `url`, cached; raise NotFound on 404/410, ServiceError on failure."""
+def policy_for(url: str, hosts: Iterable[str]) -> Policy:
+    """Where a request to `url` may go: its own origin and `hosts` (https)."""
+    return Policy(
+        origins=allow_list([url], hosts),
+        internal=frozenset(config("ALLOW_INTERNAL")),
+        timeout=float(config("TIMEOUT")),
+        max_bytes=MAX_BYTES,
+    )
+
+
+def get(
+    url: str,
+    accept: str = "application/json",
+    service: str = "",
+    deadline: Deadline | None = None,
+    hosts: Iterable[str] = (),
+) -> Response:
+    """GET `url`, cached; raise NotFound on 404/410, ServiceError on failure.
+
+    Redirects are followed only to `url`'s origin and to `hosts`; the whole
+    call, retries included, ends by `deadline` (a new DEADLINE if None).
+    """
     key = _cache_key(url, accept)
     cached = cache.get(key)
     if cached is not None:
         return Response(*cached)
     service = service or urllib.parse.urlsplit(url).hostname or url
-    request = urllib.request.Request(
-        url, headers={"Accept": accept, "User-Agent": user_agent()}
-    )
+    deadline = deadline or Deadline(float(config("DEADLINE")))
+    headers = {"Accept": accept, "User-Agent": user_agent()}
     retries = int(config("RETRIES"))
     for attempt in range(retries + 1):
+        backoff = config("BACKOFF") * (2**attempt)
         try:
-            with urllib.request.urlopen(request, timeout=config("TIMEOUT")) as answer:
-                body = answer.read(MAX_BYTES + 1)
-                if len(body) > MAX_BYTES:
-                    raise ServiceError(f"{service} sent an answer too large to use.")
-                response = Response(
-                    answer.status, body, answer.headers.get("Content-Type", "")
-                )
-        except urllib.error.HTTPError as error:
-            if error.code in (404, 410):
-                raise NotFound(f"{service} has no record of it.") from None
-            if (error.code == 429 or error.code >= 500) and attempt < retries:
-                time.sleep(_retry_after(error, attempt))
+            answer = fetch(url, headers, policy_for(url, hosts), deadline)
+        except Refused as error:
+            logger.warning(
+                "%s lookup refused %s: %s", service, error.host, error.reason
+            )
+            raise ServiceError(f"{service} {error.explanation}") from None
+        except TimeoutError:
+            if attempt < retries and deadline.sleep(backoff):
                 continue
-            raise ServiceError(
-                f"{service} answered with an error ({error.code})."
-            ) from None
-        except OSError as error:  # URLError, timeouts, refused connections
-            if attempt < retries:
-                time.sleep(config("BACKOFF") * (2**attempt))
+            raise ServiceError(f"{service} did not answer in time.") from None
+        except OSError:  # refused connections, resets, unknown names
+            if attempt < retries and deadline.sleep(backoff):
                 continue
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                raise ServiceError(f"{service} did not answer in time.") from None
             raise ServiceError(
                 f"{service} could not be reached (is the server offline?)."
             ) from None
-        cache.set(
-            key,
-            (response.status, response.body, response.content_type),
-            config("CACHE_SECONDS"),
-        )
-        return response
+        except http.client.HTTPException:  # a malformed or cut-short answer
+            raise ServiceError(f"{service} sent an answer we could not read.") from None
+        if 200 <= answer.status < 300:
+            response = Response(
+                answer.status, answer.body, answer.headers.get("Content-Type", "")
+            )
+            cache.set(
+                key,
+                (response.status, response.body, response.content_type),
+                config("CACHE_SECONDS"),
+            )
+            return response
+        if answer.status in (404, 410):
+            raise NotFound(f"{service} has no record of it.")
+        retryable = answer.status == 429 or answer.status >= 500
+        if (
+            retryable
+            and attempt < retries
+            and deadline.sleep(_retry_after(answer, attempt))
+        ):
+            continue
+        raise ServiceError(f"{service} answered with an error ({answer.status}).")
     raise ServiceError(f"{service} could not be reached.")  # pragma: no cover

@@ -21,6 +21,7 @@ from references.lookup.client import (
     contact,
     get,
 )
+from references.lookup.connection import Deadline
 from references.records import ReferenceData
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
@@ -131,14 +132,20 @@ def _json(response, service: str):
         ) from None
 
 
-def look_up_doi(doi: str) -> ReferenceData:
-    """A DOI's record from Crossref, or from doi.org when Crossref has none."""
+def look_up_doi(doi: str, deadline: Deadline | None = None) -> ReferenceData:
+    """A DOI's record from Crossref, or from doi.org when Crossref has none.
+
+    doi.org may hand the request on to the DOI's registration agency, one of
+    the DOI_HOSTS; both requests share `deadline`.
+    """
+    deadline = deadline or Deadline(float(config("DEADLINE")))
     quoted = urllib.parse.quote(doi, safe="/:;()")
     params = {"mailto": contact()} if contact() else None
     try:
         response = get(
             build_url(config("CROSSREF_URL"), f"works/{quoted}", params),
             service="Crossref",
+            deadline=deadline,
         )
     except NotFound:
         response = None
@@ -148,7 +155,11 @@ def look_up_doi(doi: str) -> ReferenceData:
         return record_from_work(message, "Crossref")
     try:
         response = get(
-            build_url(config("DOI_URL"), quoted), accept=CSL_JSON, service="doi.org"
+            build_url(config("DOI_URL"), quoted),
+            accept=CSL_JSON,
+            service="doi.org",
+            deadline=deadline,
+            hosts=config("DOI_HOSTS"),
         )
     except NotFound:
         raise NotFound(

@@ -24,7 +24,10 @@ from references.lookup.client import (
     contact,
     get,
 )
+from references.lookup.connection import Deadline
 from references.records import Author, ReferenceData
+
+PMC_HOSTS = ["pmc.ncbi.nlm.nih.gov"]
 
 
 def _ncbi_params(**params) -> dict:
@@ -134,21 +137,24 @@ def parse_efetch(xml: bytes, pmid: str) -> ReferenceData:
         raise ServiceError(f"PubMed sent a record we cannot use: {error}") from None
 
 
-def look_up_pmid(pmid: str) -> ReferenceData:
+def look_up_pmid(pmid: str, deadline: Deadline | None = None) -> ReferenceData:
     """A PubMed article's record, from efetch."""
     url = build_url(
         config("EUTILS_URL"),
         "efetch.fcgi",
         _ncbi_params(db="pubmed", id=pmid, retmode="xml"),
     )
-    response = get(url, accept="application/xml", service="PubMed")
+    response = get(url, accept="application/xml", service="PubMed", deadline=deadline)
     return parse_efetch(response.body, pmid)
 
 
-def convert_pmcid(pmcid: str) -> dict:
+def convert_pmcid(pmcid: str, deadline: Deadline | None = None) -> dict:
     """The PMC ID Converter's record for a PMCID: {"pmid": …, "doi": …}."""
     url = build_url(config("IDCONV_URL"), "", _ncbi_params(ids=pmcid, format="json"))
-    response = get(url, service="the PMC ID Converter")
+    # NCBI has moved PMC to its own host, where the old address may redirect.
+    response = get(
+        url, service="the PMC ID Converter", deadline=deadline, hosts=PMC_HOSTS
+    )
     try:
         answer = json.loads(response.text())
     except (ValueError, RecursionError):

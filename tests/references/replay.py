@@ -1,10 +1,12 @@
 """A local HTTP server that replays recorded answers of the lookup services.
 
 Routes map a path to a fixture file under tests/fixtures/lookup/; a test can
-put scripted answers (a 503, a delay, broken JSON) in front of a route, and
+put scripted answers (a 503, a delay, broken JSON, a redirect, a body dripped
+a byte at a time, raw bytes that are not quite HTTP) in front of a route, and
 read back every request the server saw, with its headers.
 """
 
+import ssl
 import threading
 import time
 import urllib.parse
@@ -43,6 +45,10 @@ class Answer:
     content_type: str = "text/plain"
     delay: float = 0.0
     headers: dict = field(default_factory=dict)
+    # Seconds between bytes of the body (or of `raw`): a slow drip.
+    drip: float = 0.0
+    # Sent as they are instead of a status line, headers and body.
+    raw: bytes = b""
 
 
 @dataclass
@@ -53,7 +59,9 @@ class Seen:
 
 
 class ReplayServer:
-    def __init__(self):
+    """Listens on 127.0.0.1; over TLS when given a server-side context."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None):
         self.scripted: dict[str, list[Answer]] = {}
         self.requests: list[Seen] = []
         server = self
@@ -67,7 +75,11 @@ class ReplayServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.port = self.httpd.server_address[1]
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -102,6 +114,9 @@ class ReplayServer:
             answer = Answer(404, b"Resource not found.")
         time.sleep(answer.delay)
         try:
+            if answer.raw:
+                self._write(handler, answer.raw, answer.drip)
+                return
             handler.send_response(answer.status)
             handler.send_header("Content-Type", answer.content_type)
             handler.send_header("Content-Length", str(len(answer.body)))
@@ -110,9 +125,18 @@ class ReplayServer:
             for name, value in answer.headers.items():
                 handler.send_header(name, value)
             handler.end_headers()
-            handler.wfile.write(answer.body)
+            self._write(handler, answer.body, answer.drip)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (the timeout test)
+
+    def _write(self, handler: BaseHTTPRequestHandler, data: bytes, drip: float):
+        if not drip:
+            handler.wfile.write(data)
+            return
+        for index in range(len(data)):
+            handler.wfile.write(data[index : index + 1])
+            handler.wfile.flush()
+            time.sleep(drip)
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -120,7 +144,11 @@ class ReplayServer:
 
 
 def point_lookups_at(settings, server: ReplayServer, **overrides) -> None:
-    """Send every lookup to the replay server, retrying without waiting."""
+    """Send every lookup to the replay server, retrying without waiting.
+
+    The server listens on 127.0.0.1, which lookups refuse unless the setting
+    names its exact origin.
+    """
     settings.HEALTH_LOOKUP = {
         "CROSSREF_URL": f"{server.url}/crossref/",
         "DOI_URL": f"{server.url}/doi/",
@@ -130,6 +158,7 @@ def point_lookups_at(settings, server: ReplayServer, **overrides) -> None:
         "TIMEOUT": 2.0,
         "RETRIES": 2,
         "BACKOFF": 0,
+        "ALLOW_INTERNAL": [f"127.0.0.1:{server.port}"],
         **overrides,
     }
     settings.HEALTH_LOOKUP_CONTACT = "lookups@example.org"
