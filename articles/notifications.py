@@ -1,8 +1,16 @@
 """Notifications about the workflow: a line in each recipient's bell, and an
-email unless they turned that kind off. Nobody hears about their own action."""
+email unless they turned that kind off. Nobody hears about their own action.
+
+The bell's line is written with the transition. The email is a task that
+carries ids only: the kind, the recipients and what it is about. The worker
+looks up the addresses and preferences and writes the letter when it runs
+(articles/letters.py), so no address, comment or reason sits in the task
+queue or in the task results, which editors can read.
+"""
 
 import contextlib
 import contextvars
+import functools
 import logging
 
 from django.contrib.auth import get_user_model
@@ -11,11 +19,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from articles import names
-from articles.absolute_urls import absolute
-from articles.models import Notification, NotificationPreference, Review, ReviewComment
+from articles import letters
+from articles.letters import ABOUT_ARTICLE, admin_path, person_name
+from articles.models import Notification, Review, ReviewComment
 from articles.tasks import send_notification
 
 logger = logging.getLogger(__name__)
@@ -37,21 +44,6 @@ def muted(bell: bool = False):
         _muted.reset(token)
 
 
-def person_name(user) -> str:
-    """How messages name someone (articles.names), "Someone" for no one."""
-    if user is None:
-        return _("Someone")
-    return names.person_name(user)
-
-
-def _admin_path(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def _admin_url(article) -> str:
-    return absolute(_admin_path(article))
-
-
 def users_with_perm(codename: str):
     """Active users with articles.<codename>: directly, by group, or superuser."""
     User = get_user_model()
@@ -68,12 +60,12 @@ def _author_users(article):
     return User.objects.filter(contributor__authored_articles=article, is_active=True)
 
 
-def _enqueue(subject: str, body: str, addresses: list[str]) -> None:
+def _enqueue(kind: str, user_ids: list[int], about: dict) -> None:
     try:
-        send_notification.enqueue(subject, body, addresses)
+        send_notification.enqueue(kind, user_ids, about)
     except Exception:
         # The transition has committed; losing its email must not undo that.
-        logger.exception("Could not queue the notification %r.", subject)
+        logger.exception("Could not queue the %s notification email.", kind)
 
 
 def notify(
@@ -83,22 +75,24 @@ def notify(
     message: str,
     article=None,
     url: str = "",
-    email: tuple[str, str] | None = None,
+    about: dict | None = None,
     after_commit: bool = True,
-) -> list[str]:
-    """Put `message` in each recipient's bell (never the actor's) and queue one
-    email (subject, body) to those who have not muted this kind.
+) -> list[int]:
+    """Put `message` in each recipient's bell (never the actor's) and queue
+    the email `about` names (ids: see `letters.letter`) for those who want it.
 
     The bell's rows are written in the caller's transaction, so a transition
     that rolls back leaves none; the email is queued once it commits.
-    Returns the email addresses.
+    Returns the ids of the users the email is queued for.
     """
     mode = _muted.get()
-    people = {
-        user.pk: user
-        for user in recipients
-        if user.is_active and (actor is None or user.pk != actor.pk)
-    }
+    people = sorted(
+        {
+            user.pk
+            for user in recipients
+            if user.is_active and (actor is None or user.pk != actor.pk)
+        }
+    )
     if mode == "all" or not people:
         return []
     Notification.objects.bulk_create(
@@ -111,39 +105,35 @@ def notify(
         )
         for pk in people
     )
-    if mode == "email" or email is None:
+    if mode == "email" or about is None or kind not in EMAIL_KINDS:
         return []
-    unwanted = {
-        preference.user_id
-        for preference in NotificationPreference.objects.filter(user__in=list(people))
-        if not preference.wants_email(kind)
-    }
-    addresses = sorted(
-        {user.email for pk, user in people.items() if user.email and pk not in unwanted}
+    emailed = sorted(letters.wanting_email(kind, people).values_list("pk", flat=True))
+    if not emailed:
+        return []
+    queue = functools.partial(_enqueue, kind, emailed, about)
+    if after_commit:
+        transaction.on_commit(queue)
+    else:
+        queue()
+    return emailed
+
+
+def _tell(kind: str, recipients, article, actor) -> None:
+    """Notify about an article and who acted (the kinds in ABOUT_ARTICLE)."""
+    notify(
+        kind,
+        recipients,
+        actor,
+        ABOUT_ARTICLE[kind](article, actor).bell,
+        article,
+        admin_path(article),
+        {"article": article.pk, "actor": actor.pk if actor else None},
     )
-    subject, body = email
-    if addresses and after_commit:
-        transaction.on_commit(lambda: _enqueue(subject, body, addresses))
-    elif addresses:
-        _enqueue(subject, body, addresses)
-    return addresses
 
 
 def submitted(article, actor) -> None:
     """Tell the reviewers, except the submitter and the article's own authors."""
-    text = _("%(name)s submitted “%(title)s” for medical review.") % {
-        "name": person_name(actor),
-        "title": article.title,
-    }
-    notify(
-        Kind.SUBMITTED,
-        _reviewers(article),
-        actor,
-        text,
-        article,
-        _admin_path(article),
-        (f"[Review] {article.title}", f"{text}\n\nReview it: {_admin_url(article)}\n"),
-    )
+    _tell(Kind.SUBMITTED, _reviewers(article), article, actor)
 
 
 def _reviewers(article) -> list:
@@ -154,48 +144,17 @@ def _reviewers(article) -> list:
 def decided(article, review, actor) -> None:
     """Tell the authors what the reviewer decided, with the comment; after an
     approval, tell the editors that it waits to be published."""
-    approved = review.decision == Review.Decision.APPROVED
-    values = {"name": person_name(actor), "title": article.title}
-    if approved:
-        text = _("%(name)s approved “%(title)s”.") % values
-    else:
-        text = _("%(name)s requested changes to “%(title)s”: %(comment)s") % {
-            **values,
-            "comment": review.comment,
-        }
-    body = (
-        f"{review.reviewer_byline}: {review.get_decision_display()} for "
-        f"“{article.title}” (revision {review.revision.number}).\n\n"
-        f"Comment:\n{review.comment or '(none)'}\n\n{_admin_url(article)}\n"
-    )
     authors = list(_author_users(article))
-    path = _admin_path(article)
-    notify(
-        Kind.DECIDED,
-        authors,
-        actor,
-        text,
-        article,
-        path,
-        (f"[{review.get_decision_display()}] {article.title}", body),
-    )
-    if not approved:
+    path, about = admin_path(article), {"review": review.pk}
+    bell = letters.ABOUT_REVIEW[Kind.DECIDED](review).bell
+    notify(Kind.DECIDED, authors, actor, bell, article, path, about)
+    if review.decision != Review.Decision.APPROVED:
         return
     # Editors who wrote it heard of the decision already.
     author_ids = {u.pk for u in authors}
     editors = [u for u in users_with_perm("publish_article") if u.pk not in author_ids]
-    waiting = _("%(name)s approved “%(title)s”; it is waiting to be published.") % (
-        values
-    )
-    notify(
-        Kind.APPROVED,
-        editors,
-        actor,
-        waiting,
-        article,
-        path,
-        (f"[To publish] {article.title}", f"{waiting}\n\n{_admin_url(article)}\n"),
-    )
+    bell = letters.ABOUT_REVIEW[Kind.APPROVED](review).bell
+    notify(Kind.APPROVED, editors, actor, bell, article, path, about)
 
 
 def _authors_and_reviewer(article, approval) -> list:
@@ -207,23 +166,8 @@ def _authors_and_reviewer(article, approval) -> list:
 
 def published(article, actor) -> None:
     """Tell the authors and the approving reviewer that the page is live."""
-    url = absolute(article.get_absolute_url())
-    if actor is None:
-        text = _("“%(title)s” went live as scheduled.") % {"title": article.title}
-    else:
-        text = _("%(name)s published “%(title)s”.") % {
-            "name": person_name(actor),
-            "title": article.title,
-        }
-    notify(
-        Kind.PUBLISHED,
-        _authors_and_reviewer(article, article.live_approval),
-        actor,
-        text,
-        article,
-        _admin_path(article),
-        (f"[Published] {article.title}", f"“{article.title}” is live at {url}\n"),
-    )
+    recipients = _authors_and_reviewer(article, article.live_approval)
+    _tell(Kind.PUBLISHED, recipients, article, actor)
 
 
 def withdrawn(article, actor) -> None:
@@ -237,37 +181,12 @@ def withdrawn(article, actor) -> None:
         .order_by("-created_at")
         .first()
     )
-    text = _("%(name)s withdrew “%(title)s”: %(reason)s") % {
-        "name": person_name(actor),
-        "title": article.title,
-        "reason": article.withdrawal_reason,
-    }
-    notify(
-        Kind.WITHDRAWN,
-        _authors_and_reviewer(article, approval),
-        actor,
-        text,
-        article,
-        _admin_path(article),
-        (f"[Withdrawn] {article.title}", f"{text}\n\n{_admin_url(article)}\n"),
-    )
+    _tell(Kind.WITHDRAWN, _authors_and_reviewer(article, approval), article, actor)
 
 
 def review_withdrawn(article, actor) -> None:
     """Tell the reviewers that an edit took an article out of review."""
-    text = _(
-        "%(name)s edited “%(title)s” while it was in review: the review request "
-        "is withdrawn until it is submitted again."
-    ) % {"name": person_name(actor), "title": article.title}
-    notify(
-        Kind.REVIEW_WITHDRAWN,
-        _reviewers(article),
-        actor,
-        text,
-        article,
-        _admin_path(article),
-        (f"[Review withdrawn] {article.title}", f"{text}\n\n{_admin_url(article)}\n"),
-    )
+    _tell(Kind.REVIEW_WITHDRAWN, _reviewers(article), article, actor)
 
 
 def commented(comment) -> None:
@@ -289,47 +208,15 @@ def commented(comment) -> None:
         "title": article.title,
         "comment": Truncator(comment.body).chars(140),
     }
-    notify(
-        Kind.COMMENT, recipients, comment.author, text, article, _admin_path(article)
-    )
+    notify(Kind.COMMENT, recipients, comment.author, text, article, admin_path(article))
 
 
-def digest(overdue: list, due: list, days: int) -> list[str]:
-    """The daily digest to reviewers and editors; nothing when nothing is due."""
-    if not overdue and not due:
+def digest(overdue: list, due: list, days: int) -> list[int]:
+    """The daily digest to reviewers and editors; nothing when nothing is due.
+    Returns the ids of the users it is emailed to."""
+    letter = letters.digest_letter(overdue, due, days)
+    if letter is None:
         return []
-    lines = []
-    if overdue:
-        lines.append("Overdue for review:")
-        lines += [
-            f"- {a.title} (was due {a.next_review_due:%d %b %Y}): {_admin_url(a)}"
-            for a in overdue
-        ]
-    if due:
-        lines.append(f"\nDue within {days} days:")
-        lines += [
-            f"- {a.title} (due {a.next_review_due:%d %b %Y}): {_admin_url(a)}"
-            for a in due
-        ]
-    parts = []
-    if overdue:
-        parts.append(
-            ngettext(
-                "%(count)d article is overdue for review",
-                "%(count)d articles are overdue for review",
-                len(overdue),
-            )
-            % {"count": len(overdue)}
-        )
-    if due:
-        parts.append(
-            ngettext(
-                "%(count)d article is due for review within %(days)d days",
-                "%(count)d articles are due for review within %(days)d days",
-                len(due),
-            )
-            % {"count": len(due), "days": days}
-        )
     recipients = set(users_with_perm("review_article")) | set(
         users_with_perm("publish_article")
     )
@@ -337,11 +224,12 @@ def digest(overdue: list, due: list, days: int) -> list[str]:
         Kind.REVIEWS_DUE,
         recipients,
         None,
-        "; ".join(parts) + ".",
+        letter.bell,
         url=reverse("admin:articles_article_dashboard"),
-        email=(
-            f"[Reviews due] {len(overdue)} overdue, {len(due)} due soon",
-            "\n".join(lines) + "\n",
-        ),
+        about={
+            "overdue": [a.pk for a in overdue],
+            "due": [a.pk for a in due],
+            "days": days,
+        },
         after_commit=False,
     )

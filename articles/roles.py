@@ -52,7 +52,8 @@ GROUPS = {
         "references.change_journalabbreviation",
         "references.view_journalabbreviation",
         # Background tasks that failed or wait for a retry (emails, indexing,
-        # imports): editors see them in the admin and can tell someone.
+        # imports): editors see what ran and how in the admin and can tell
+        # someone; only superusers see arguments and tracebacks (site/admin.py).
         "django_tasks_database.view_dbtaskresult",
     ],
 }

@@ -1,7 +1,8 @@
 """Background work on the reference library: large imports confirmed in the admin.
 
 The task records its progress and outcome on the PendingImport row, which
-the admin's status page reads.
+only the uploader's status page reads. Its own arguments, result and
+traceback, which editors can read in the task results, hold ids and counts.
 """
 
 import logging
@@ -19,19 +20,24 @@ logger = logging.getLogger(__name__)
 Status = PendingImport.Status
 
 
+class ImportRefused(Exception):
+    """A file that cannot be imported as it stands. The uploader's status page
+    says why; the task result says only where (record, line and field), never
+    the file's text."""
+
+
 def _record_failure(error: Exception, pending_id: int, attempt: int = 1) -> None:
-    message = (
-        _("%(error)s Nothing was imported.") % {"error": error}
-        if isinstance(error, ImportFormatError)
-        else _("The import failed (%(error)s). Nothing was imported; try again.")
-        % {"error": f"{type(error).__name__}: {error}"}
-    )
+    if isinstance(error, ImportRefused):
+        return  # recorded, with its reason, where it was raised
+    message = _("The import failed (%(error)s). Nothing was imported; try again.") % {
+        "error": f"{type(error).__name__}: {error}"
+    }
     PendingImport.objects.filter(pk=pending_id).update(
         status=Status.FAILED, message=message, finished_at=timezone.now()
     )
 
 
-@retrying(max_attempts=3, give_up_on=(ImportFormatError,), on_give_up=_record_failure)
+@retrying(max_attempts=3, give_up_on=(ImportRefused,), on_give_up=_record_failure)
 def import_pending(pending_id: int, attempt: int = 1) -> dict:
     """Import a confirmed upload all or nothing, recording progress on its row.
 
@@ -67,13 +73,22 @@ def import_pending(pending_id: int, attempt: int = 1) -> dict:
                 finished_at=timezone.now(),
                 text="",
             )
+    except ImportFormatError as error:
+        pending.record(
+            status=Status.FAILED,
+            message=_("%(error)s Nothing was imported.") % {"error": error},
+            finished_at=timezone.now(),
+        )
+        raise ImportRefused(
+            f"Import {pending_id}: record {error.record}, line {error.line}, "
+            f"field {error.field}."
+        ) from None
     except Exception as error:
-        if not isinstance(error, ImportFormatError):
-            pending.record(
-                status=Status.QUEUED,
-                message=_("Attempt %(n)s failed (%(error)s); it will be retried.")
-                % {"n": attempt, "error": f"{type(error).__name__}: {error}"},
-            )
+        pending.record(
+            status=Status.QUEUED,
+            message=_("Attempt %(n)s failed (%(error)s); it will be retried.")
+            % {"n": attempt, "error": f"{type(error).__name__}: {error}"},
+        )
         raise
     logger.info("Import %s: %s reference(s) created.", pending_id, len(created))
     return {"created": len(created), "duplicates": len(plan.duplicates)}

@@ -8,7 +8,8 @@ A task made with `@retrying()` that raises is logged and enqueued again
 with its next attempt number after 1, 4, 16, 64 and 256 minutes (by default);
 after the last attempt the error propagates, so the task ends FAILED with its
 traceback in the admin's task results. An attempt that will be retried ends
-with a return value naming the error and when the next attempt runs.
+with a return value naming the error's class (not its message, which can
+quote the data the task worked on) and when the next attempt runs.
 """
 
 import datetime
@@ -101,7 +102,7 @@ def retrying(
                     *bound.args, **bound.kwargs
                 )
                 return {
-                    "error": f"{type(error).__name__}: {error}",
+                    "error": type(error).__name__,
                     "retry": retry.id,
                     "attempt": attempt + 1,
                     "run_after": run_after.isoformat(),

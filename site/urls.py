@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 
-from articles.admin import citing, editor
+from articles.admin import access, citing, editor
 from articles.admin.login import ThrottledLoginForm
 from articles.public import views
 from articles.public.sitemaps import SITEMAPS
@@ -18,6 +18,7 @@ admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
 admin.site.site_title = f"{settings.HEALTH_SITE['NAME']} editorial"
 admin.site.index_title = "Write, review and publish"
 admin.site.login_form = ThrottledLoginForm
+admin.site.logout_template = access.LOGGED_OUT_TEMPLATE
 
 handler400 = "siteconf.views.bad_request"
 handler404 = "articles.public.views.page_not_found"
@@ -33,6 +34,13 @@ urlpatterns = [
     ),
     path("admin/markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("admin/cite/references/", citing.search, name="cite_search"),
+    # Before the admin's own: log-out clears the browser's storage, and "view
+    # on site" answers only for objects the user may see (articles/admin/access.py).
+    path("admin/logout/", access.logout),
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(access.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -68,12 +68,13 @@ def test_the_delay_grows_fourfold_per_attempt(db):
 
 
 def test_an_attempt_that_will_be_retried_says_why_and_when(db):
-    """Its result names the error and the attempt that follows."""
+    """Its result names the error's class (not its message) and the attempt
+    that follows."""
     first = flaky.enqueue("c", 1)
     run_tasks()
     first.refresh()
     assert first.status == TaskResultStatus.SUCCESSFUL
-    assert first.return_value["error"] == "ConnectionError: c: attempt 1 refused"
+    assert first.return_value["error"] == "ConnectionError"
     assert first.return_value["retry"] == str(waiting().pk)
 
 
@@ -129,7 +130,7 @@ def test_enqueue_after_commit_waits_for_the_commit(
     "role, status", [("Writers", 403), ("Medical reviewers", 403), ("Editors", 200)]
 )
 def test_editors_see_failed_and_waiting_tasks(client, db, role, status):
-    """Editors (and superusers) can read the task results, tracebacks included."""
+    """Editors (and superusers) can read the task results."""
     flaky.enqueue("g", 5)
     run_tasks()
     client.force_login(make_user("someone", role))

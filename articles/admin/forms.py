@@ -1,15 +1,14 @@
-"""Forms of the desk: the article form with its edit-conflict check, and the
-contributor form."""
+"""Forms of the desk: the article form with its edit-conflict check (the
+contributor form is in articles/admin/people.py)."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles.models import Article, Contributor
+from articles.models import Article
 from articles.names import person_name
 
 
@@ -100,33 +99,3 @@ class ArticleForm(forms.ModelForm):
             "meta_description": forms.Textarea(attrs={"rows": 3}),
             "disclosures": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class StaffUserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        name = user.get_full_name()
-        return f"{name} ({user.username})" if name else user.username
-
-
-class ContributorForm(forms.ModelForm):
-    # A plain choice of staff accounts: the admin's user autocomplete would
-    # need editors to be allowed to browse every user account.
-    user = StaffUserChoiceField(
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
-        required=False,
-        label=_("user account"),
-        help_text=_("The staff account this profile belongs to, if any."),
-    )
-
-    class Meta:
-        model = Contributor
-        fields = [
-            "user",
-            "display_name",
-            "slug",
-            "credentials",
-            "specialty",
-            "registration",
-            "bio",
-            "photo",
-        ]

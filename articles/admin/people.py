@@ -1,9 +1,67 @@
 """Topics and contributor profiles."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
-from articles.admin.forms import ContributorForm
 from articles.models import Contributor, Listing, Topic
+
+USERS_PER_PAGE = 20
+
+
+def staff_accounts():
+    """The accounts a profile may belong to: active staff."""
+    return get_user_model().objects.filter(is_staff=True, is_active=True)
+
+
+def account_label(user) -> str:
+    """How the user field names an account: full name and username, no email."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
+class StaffUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return account_label(user)
+
+
+class StaffUserSearch(AutocompleteSelect):
+    """The admin's autocomplete, asking the contributor admin's own search of
+    staff accounts: the user admin's would need the right to browse every
+    account, email addresses included."""
+
+    def get_url(self):
+        return reverse("admin:articles_contributor_users")
+
+
+class ContributorForm(forms.ModelForm):
+    user = StaffUserChoiceField(
+        queryset=staff_accounts(),
+        required=False,
+        label=_("user account"),
+        help_text=_("The staff account this profile belongs to, if any."),
+        widget=StaffUserSearch(Contributor._meta.get_field("user"), admin.site),
+    )
+
+    class Meta:
+        model = Contributor
+        fields = [
+            "user",
+            "display_name",
+            "slug",
+            "credentials",
+            "specialty",
+            "registration",
+            "bio",
+            "photo",
+        ]
 
 
 class FixedSlugOnceListed:
@@ -44,3 +102,37 @@ class ContributorAdmin(FixedSlugOnceListed, admin.ModelAdmin):
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["display_name"]}
     search_fields = ["display_name", "credentials", "specialty"]
+
+    def get_urls(self):
+        search = path(
+            "users/",
+            self.admin_site.admin_view(self.user_search_view),
+            name="articles_contributor_users",
+        )
+        return [search, *super().get_urls()]
+
+    def user_search_view(self, request):
+        """The user field's autocomplete (select2's JSON): staff accounts with
+        no profile yet whose username or name has every word of `term`, by
+        name and username only, to those who may add or change profiles."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        accounts = staff_accounts().filter(contributor__isnull=True)
+        for word in request.GET.get("term", "")[:100].split():
+            accounts = accounts.filter(
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+            )
+        pages = Paginator(accounts.order_by("username", "pk"), USERS_PER_PAGE)
+        page = pages.get_page(request.GET.get("page"))
+        return JsonResponse(
+            {
+                "results": [
+                    {"id": str(user.pk), "text": account_label(user)} for user in page
+                ],
+                "pagination": {"more": page.has_next()},
+            }
+        )

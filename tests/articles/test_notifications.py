@@ -78,10 +78,11 @@ def test_mail_server_down_leaves_the_transition_done_and_retries(
     assert [m.to for m in mail.outbox] == [["reviewer@example.org"]]
 
 
-def test_the_last_attempt_fails_visibly(db, settings, caplog):
+def test_the_last_attempt_fails_visibly(article, writer, reviewer, settings, caplog):
     """After the last attempt the task is marked failed, with its traceback."""
     settings.MAILERS = DEAD_SMTP
-    send_notification.enqueue("Subject", "Body", ["a@example.org"], MAX_ATTEMPTS)
+    about = {"article": article.pk, "actor": writer.pk}
+    send_notification.enqueue("submitted", [reviewer.pk], about, MAX_ATTEMPTS)
     with caplog.at_level(logging.ERROR, logger="articles.tasks"):
         run_tasks()
     failed = DBTaskResult.objects.get()
@@ -90,9 +91,11 @@ def test_the_last_attempt_fails_visibly(db, settings, caplog):
     assert "giving up" in caplog.text
 
 
-def test_a_subject_with_line_breaks_is_sent_on_one_line(db):
+def test_a_subject_with_line_breaks_is_sent_on_one_line(article, writer, reviewer):
     """Header injection is impossible: the subject is made single-line."""
-    send_notification.enqueue("[Review] One\nBcc: x@example.org", "Body", ["a@e.org"])
+    Article.objects.filter(pk=article.pk).update(title="One\nBcc: x@example.org")
+    about = {"article": article.pk, "actor": writer.pk}
+    send_notification.enqueue("submitted", [reviewer.pk], about)
     run_tasks()
     assert mail.outbox[0].subject == "[Review] One Bcc: x@example.org"
     assert mail.outbox[0].bcc == []

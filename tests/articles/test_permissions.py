@@ -5,18 +5,30 @@ gives. A hidden button is not a permission check: these requests are made
 whether or not the page offered them.
 """
 
+import datetime
 import io
 import os
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from articles.models import Article, PreviewLink, Review, Topic
+from articles.models import (
+    Article,
+    AuditEntry,
+    Notification,
+    PreviewLink,
+    Review,
+    Revision,
+    Topic,
+)
 from references.models import Reference
 from tests.conftest import APPROVAL, make_user
 
@@ -41,6 +53,32 @@ def client_for(client, role):
 
 def live_article():
     return Article.objects.get(slug="cervical-mucus-fertile-window")
+
+
+def writers_draft():
+    return Article.objects.get(slug="folic-acid-before-pregnancy")
+
+
+def view_on_site(obj) -> str:
+    content_type = ContentType.objects.get_for_model(obj)
+    return f"/admin/r/{content_type.pk}/{obj.pk}/"
+
+
+def preview_link() -> PreviewLink:
+    return PreviewLink.objects.create(
+        revision=writers_draft().current_revision,
+        created_by=User.objects.get(username="editor"),
+        expires_at=timezone.now() + datetime.timedelta(days=3),
+    )
+
+
+def task_result() -> DBTaskResult:
+    return DBTaskResult.objects.create(
+        task_path="articles.tasks.send_notification",
+        backend_name="default",
+        args_kwargs={"args": ["submitted", [1], {"article": 1}], "kwargs": {}},
+        run_after=timezone.now(),
+    )
 
 
 # Each row: URL (built from the demo data), then the status for each of ROLES.
@@ -96,6 +134,35 @@ PAGES = [
         ),
         [LOGIN, 200, 200, 200, 200, 200],
     ),
+    (
+        lambda: (
+            "/admin/articles/contributor/"
+            f"{User.objects.get(username='writer').contributor.pk}/change/"
+        ),
+        [LOGIN, 200, 200, 200, 200, 200],
+    ),
+    # The contributor form's account search: names, never addresses.
+    (
+        lambda: "/admin/articles/contributor/users/?term=o",
+        [LOGIN, 403, 403, 403, 200, 200],
+    ),
+    (lambda: "/admin/articles/notification/", [LOGIN, 200, 200, 200, 200, 200]),
+    (
+        lambda: "/admin/django_tasks_database/dbtaskresult/",
+        [LOGIN] + [403] * 3 + [200] * 2,
+    ),
+    (
+        lambda: f"/admin/django_tasks_database/dbtaskresult/{task_result().pk}/change/",
+        [LOGIN, 403, 403, 403, 200, 200],
+    ),
+    (
+        lambda: "/admin/django_tasks_database/dbtaskresult/?traceback__icontains=a",
+        [LOGIN, 403, 403, 403, 400, 200],
+    ),
+    # Log-out is a POST; "view on site" only for what the user may see.
+    (lambda: "/admin/logout/", [LOGIN, 405, 405, 405, 405, 405]),
+    (lambda: view_on_site(writers_draft()), [LOGIN, 302, 404, 302, 302, 302]),
+    (lambda: view_on_site(preview_link()), [LOGIN, 404, 404, 404, 404, 404]),
     (lambda: "/admin/auth/user/", [LOGIN, 403, 403, 403, 403, 200]),
     (lambda: "/admin/auth/group/", [LOGIN, 403, 403, 403, 403, 200]),
 ]
@@ -125,6 +192,67 @@ def test_writers_see_only_their_own_revisions_and_reviews(client, demo):
     assert client.get("/admin/articles/review/").context["cl"].result_count > 0
 
 
+def visible_rows(client, model) -> set[int] | None:
+    """The ids a changelist shows its user (None when it refuses them)."""
+    opts = model._meta
+    response = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    )
+    if response.status_code == 403:
+        return None
+    return {obj.pk for obj in response.context["cl"].queryset}
+
+
+def own_article_ids(role) -> set[int]:
+    return set(
+        Article.objects.filter(authors__user__username=role).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_record_lists_show_only_the_rows_of_articles_the_user_may_see(
+    client, demo, role
+):
+    """Revisions, reviews and audit entries follow the article list's rule
+    (writers: their own articles; reviewers and editors: all), and the
+    notifications list is each person's own."""
+    client_for(client, role)
+    sees_all = role in {"reviewer", "editor", "admin"}
+    articles = own_article_ids(role) if not sees_all else None
+    for model, lookup in [
+        (Revision, "article"),
+        (Review, "revision__article"),
+        (AuditEntry, "article"),
+    ]:
+        rows = model.objects.all()
+        if articles is not None:
+            rows = rows.filter(**{f"{lookup}__in": articles})
+        expected = set(rows.values_list("pk", flat=True))
+        if model is AuditEntry and not sees_all:
+            expected = None  # writers have no audit log at all
+        assert visible_rows(client, model) == expected, (role, model.__name__)
+    mine = Notification.objects.filter(recipient__username=role)
+    assert visible_rows(client, Notification) == set(mine.values_list("pk", flat=True))
+
+
+def test_a_writer_cannot_open_another_writers_records(client, demo):
+    """Change pages of another writer's revision and review redirect to the
+    index as missing; the review screen and comments answer 404."""
+    article = in_review()
+    revision = article.current_revision
+    review = Review.objects.filter(revision__article=sent_back()).first()
+    client_for(client, "otherwriter")
+    for url in [
+        reverse("admin:articles_revision_change", args=[revision.pk]),
+        reverse("admin:articles_review_change", args=[review.pk]),
+    ]:
+        assert client.get(url).status_code == GONE, url
+    review_screen = reverse("admin:articles_article_review", args=[article.pk])
+    assert client.get(review_screen).status_code == 404
+
+
 def test_every_admin_page_loads_for_every_role(client, demo):
     """Changelist, add, change, history and delete pages of every registered
     model answer without a server error for every demo role."""
@@ -143,12 +271,15 @@ def test_every_admin_page_loads_for_every_role(client, demo):
 
 
 def test_editor_can_pick_a_user_for_a_contributor_profile(client, demo):
-    """Editors link a profile to a staff account without any user-admin rights."""
+    """Editors find a staff account by name in the user field's autocomplete and
+    link a profile to it, without any user-admin rights."""
     client_for(client, "editor")
     otto = User.objects.get(username="otherwriter")
     otto.contributor.delete()
-    page = client.get("/admin/articles/contributor/add/")
-    assert f'value="{otto.pk}"' in page.content.decode()
+    page = client.get("/admin/articles/contributor/add/").content.decode()
+    assert 'data-ajax--url="/admin/articles/contributor/users/"' in page
+    found = client.get("/admin/articles/contributor/users/", {"term": "otherw"})
+    assert found.json()["results"] == [{"id": str(otto.pk), "text": "otherwriter"}]
     response = client.post(
         "/admin/articles/contributor/add/",
         {

@@ -1,9 +1,12 @@
 // Autosave: the article's text goes to this browser's localStorage every few
-// seconds, keyed by article and by the edit version the form was loaded at.
-// On return, text that differs from what the server gave is offered back.
-// A successful save clears it. Restoring text written against an older
-// version puts that version back in the form, so the server's stale-save
-// check shows what changed since instead of overwriting it.
+// seconds, keyed by whose text it is, the article and the edit version the
+// form was loaded at (./drafts.js). On return, text that differs from what
+// the server gave is offered back, to the same person only: opening the form
+// removes anyone else's, and logging out removes all. A successful save
+// clears it. Restoring text written against an older version puts that
+// version back in the form, so the server's stale-save check shows what
+// changed since instead of overwriting it.
+import { draftKey, draftKeys, forgetDrafts, SAVING, storage } from "./drafts.js";
 
 const FIELDS = [
   "title",
@@ -15,32 +18,11 @@ const FIELDS = [
   "social_image_alt",
   "disclosures",
 ];
-const PREFIX = "editorial-draft:";
-const SAVING = "editorial-draft-saving";
 const SAVE_BUTTONS = new Set(["_save", "_continue", "_addanother", "_saveasnew"]);
 const INTERVAL_MS = 2000;
 
-function storage(kind) {
-  try {
-    const store = window[kind];
-    store.getItem("x");
-    return store;
-  } catch {
-    return null;
-  }
-}
-
 const local = storage("localStorage");
 const session = storage("sessionStorage");
-
-function keysFor(article) {
-  const keys = [];
-  for (let i = 0; local && i < local.length; i++) {
-    const key = local.key(i);
-    if (key && key.startsWith(PREFIX + article + ":")) keys.push(key);
-  }
-  return keys;
-}
 
 function read(key) {
   try {
@@ -72,12 +54,16 @@ function init() {
   settlePreviousSave();
   const config = document.getElementById("article-editor-config");
   const body = document.getElementById("id_body");
-  if (!local || !config || !body || body.readOnly) return;
+  const owner = config ? config.dataset.draftOwner : "";
+  if (!local || !owner || !body) return;
+  // Someone else's text is neither offered nor left here for anyone to read.
+  forgetDrafts(owner);
+  if (body.readOnly) return;
   const form = body.form;
   const article = config.dataset.article || "new";
   const versionField = document.getElementById("id_base_version");
   const version = versionField ? versionField.value || "0" : "0";
-  const key = PREFIX + article + ":v" + version;
+  const key = draftKey(owner, article, version);
   const fields = FIELDS.map((name) => document.getElementById("id_" + name)).filter(Boolean);
   const server = Object.fromEntries(fields.map((f) => [f.name, f.value]));
   const current = () => Object.fromEntries(fields.map((f) => [f.name, f.value]));
@@ -87,6 +73,7 @@ function init() {
   // it is kept as it stands, and nothing is offered over it.
   const unsavedPage = Boolean(document.querySelector(".errornote, .edit-conflict"));
   let paused = false;
+  let leaving = false;
   let changed = unsavedPage;
   const status = document.createElement("span");
   status.className = "editor-autosave";
@@ -94,7 +81,7 @@ function init() {
   (bar || body.parentElement).append(status);
 
   function write() {
-    if (paused || !changed) return;
+    if (paused || leaving || !changed) return;
     changed = false;
     const text = current();
     try {
@@ -114,11 +101,16 @@ function init() {
 
   form.addEventListener("input", (event) => {
     if (fields.includes(event.target)) changed = true;
+    leaving = false;
   });
   setInterval(write, INTERVAL_MS);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") write();
   });
+  // Logging out leaves nothing behind, not even what this page would write
+  // as it closes (if the leave prompt keeps them here, typing counts again).
+  const logout = document.getElementById("logout-form");
+  if (logout) logout.addEventListener("submit", () => (leaving = true));
   form.addEventListener("submit", (event) => {
     const name = event.submitter && event.submitter.name;
     if (!SAVE_BUTTONS.has(name)) return;
@@ -129,7 +121,7 @@ function init() {
   });
 
   // The newest kept draft of this article that differs from the form.
-  const drafts = keysFor(article)
+  const drafts = draftKeys(local, owner, article)
     .map((k) => ({ key: k, draft: read(k) }))
     .filter((d) => d.draft && d.draft.fields)
     .sort((a, b) => String(b.draft.savedAt).localeCompare(String(a.draft.savedAt)));
