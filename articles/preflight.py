@@ -81,6 +81,17 @@ def run_checks(article, revision) -> list[Check]:
                     False,
                 )
             )
+    if not revision.topic_list:
+        problems.append(
+            _problem(
+                "topic",
+                _(
+                    "The article has no topic: choose at least one, so that "
+                    "readers find it in the topic's list and its breadcrumb."
+                ),
+                True,
+            )
+        )
     if not revision.summary.strip():
         problems.append(_problem("summary", _("The summary is empty."), True))
     if not revision.meta_description.strip():
@@ -162,6 +173,7 @@ ALL_CHECKS = [
     ("unresolved_citation", gettext_lazy("Every citation matches a reference"), True),
     ("no_citation", gettext_lazy("At least one source is cited"), True),
     ("retracted", gettext_lazy("No cited source is retracted"), True),
+    ("topic", gettext_lazy("The article has a topic"), True),
     ("summary", gettext_lazy("The summary is filled in"), True),
     ("meta_description", gettext_lazy("The meta description is filled in"), True),
     ("image_alt", gettext_lazy("Every image has alt text"), True),

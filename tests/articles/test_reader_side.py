@@ -78,6 +78,7 @@ def test_every_public_url_pattern_answers_head(client, live):
         "sitemap": ["/sitemap.xml"],
         "robots_txt": ["/robots.txt"],
         "healthz": ["/healthz"],
+        "healthz_status": ["/healthz/status"],
         "media": ["/media/uploads/missing.png"],
     }
     assert public_url_names() <= set(samples), "a public URL has no HEAD sample"
@@ -232,7 +233,7 @@ def test_rss_carries_full_content_and_topics(client, live):
     assert f'src="{BASE}/media/uploads/chart.png"' in content
     assert f'href="{BASE}{live.get_absolute_url()}#ref-1"' in content
     assert not re.search(r'(href|src)="[/#]', content)
-    assert [c.text for c in item.findall("category")] == ["Fertility"]
+    assert [c.text for c in item.findall("category")] == ["Fertility", "Health"]
 
 
 def test_atom_carries_full_content_and_topics(client, live):
@@ -243,7 +244,10 @@ def test_atom_carries_full_content_and_topics(client, live):
     content = entry.find(f"{atom}content")
     assert content.get("type") == "html"
     assert f'src="{BASE}/media/uploads/chart.png"' in content.text
-    assert [c.get("term") for c in entry.findall(f"{atom}category")] == ["Fertility"]
+    assert [c.get("term") for c in entry.findall(f"{atom}category")] == [
+        "Fertility",
+        "Health",
+    ]
 
 
 def test_feed_lists_each_article_once(client, live):

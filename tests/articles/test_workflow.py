@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from articles.models import Article, AuditEntry, Review
+from articles.preflight import checklist
 from articles.workflow import WorkflowError
 from tests.conftest import create_article, make_user
 
@@ -44,6 +45,19 @@ def test_submit_refuses_article_without_citation(writer, reference):
     article = create_article(writer, body="Claims without any source.")
     with pytest.raises(WorkflowError, match="cites no source"):
         article.submit_for_review(by=writer)
+
+
+def test_submit_refuses_an_article_without_a_topic(
+    article, writer, reviewer, editor
+):
+    """A topic gives the article its breadcrumb and its place in the lists:
+    without one it cannot be submitted, and the checklist says so."""
+    article.topics.clear()
+    article.save_revision(by=writer)
+    with pytest.raises(WorkflowError, match="no topic"):
+        article.submit_for_review(by=writer)
+    item = {c["code"]: c for c in checklist(article, article.current_revision)}
+    assert not item["topic"]["passed"] and item["topic"]["blocking"]
 
 
 def test_submit_refuses_unresolved_citation(writer, reference):

@@ -35,6 +35,8 @@ def test_write_review_publish_read(page, site_server, demo):
         "relates to the fertile window, and what the research shows.",
     )
     page.fill("#id_body", BODY)
+    page.select_option("#id_topics_from", label="Fertility")
+    page.click("#id_topics_add")
     preview = page.locator(".markdownx-preview")
     expect(preview.locator("sup.citation")).to_have_text("[1]")
     expect(preview.locator("#ref-1")).to_contain_text("Najmabadi S")
