@@ -150,15 +150,11 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The page cache (articles/page_cache.py): anonymous public pages are kept
-# whole, answered before any session, CSRF or auth work, and purged when what
-# they show changes. It lives in Redis with HEALTH_PAGE_CACHE_URL, else
-# REDIS_URL (shared by every app server); otherwise in files under var/, which
-# every worker process on this machine shares. In production give it a Redis
-# of its own with a memory limit that evicts (deploy/redis/pages.conf:
-# maxmemory and allkeys-lru), so pages can never crowd out the login
-# counters or fill the machine. Purges are exact, so the time to live is only
-# a backstop. HEALTH_PAGE_CACHE=0 switches it off (on unless DEBUG).
+# The page cache (articles/page_cache.py): in Redis with HEALTH_PAGE_CACHE_URL
+# (in production a Redis of its own that evicts: deploy/redis/pages.conf),
+# else REDIS_URL, else files under var/ that this machine's workers share.
+# Purges are exact; the time to live is a backstop. Off with
+# HEALTH_PAGE_CACHE=0 (and under DEBUG).
 HEALTH_PAGE_CACHE = env_bool("HEALTH_PAGE_CACHE", default=not DEBUG)
 HEALTH_PAGE_CACHE_ALIAS = "pages"
 HEALTH_PAGE_CACHE_SECONDS = int(
@@ -197,11 +193,9 @@ HEALTH_TRUSTED_PROXIES = [
 ]
 # Set only by `make bench`: the file a bare view serves as the framework floor.
 HEALTH_BENCH_FLOOR_FILE = os.environ.get("HEALTH_BENCH_FLOOR_FILE", "")
-# Reverse proxies to purge: their purge listeners, comma-separated, e.g.
-# "http://127.0.0.1:6085" (Varnish's listener named "purge", which only the app
-# servers can reach; see deploy/varnish.vcl). Each purge carries
-# HEALTH_PURGE_SECRET, which Varnish checks against the same variable in its
-# own environment.
+# Reverse proxies' purge listeners, comma-separated, e.g. "http://127.0.0.1:6085"
+# (deploy/varnish.vcl); each purge carries HEALTH_PURGE_SECRET, which Varnish
+# compares with the same variable in its environment.
 HEALTH_PURGE_URLS = [
     url.strip()
     for url in os.environ.get("HEALTH_PURGE_URLS", "").split(",")
@@ -209,13 +203,10 @@ HEALTH_PURGE_URLS = [
 ]
 HEALTH_PURGE_SECRET = os.environ.get("HEALTH_PURGE_SECRET", "")
 
-# Sessions (staff only: readers have none) live in the database, so the
-# admin keeps working while Redis is down. Django's cached_db engine is not
-# enough: its exists() and delete() let cache errors through (a 500 on every
-# log-in and log-out), and a log-out during an outage leaves the session alive
-# in Redis once it returns. Sliding expiry writes the session at most every
-# few minutes (siteconf/sessions.py), so a cache would save only one primary-key
-# read per staff request.
+# Sessions (staff only) live in the database, so the admin works while Redis
+# is down: Django's cached_db lets cache errors through on log-in and log-out,
+# and sliding expiry (siteconf/sessions.py) writes a session only every few
+# minutes, so a cache would save one primary-key read per staff request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_HOURS", "9")) * 3600)
 SESSION_REFRESH_SECONDS = 5 * 60
@@ -230,12 +221,9 @@ LOGIN_THROTTLE = {
     "WINDOW_SECONDS": 15 * 60,
 }
 
-# Background work (email, purges…) runs on Django's Tasks framework: stored in
-# the database and run by `manage.py db_worker`. DJANGO_TASKS_BACKEND may choose
-# django.tasks.backends.immediate.ImmediateBackend to run tasks in-process, or
-# django_tasks_rq.RQBackend to keep them in Redis for RQ's worker (`manage.py
-# rqworker --with-scheduler --job-class django_tasks_rq.Job default`; the Redis
-# is HEALTH_RQ_URL, else REDIS_URL).
+# Background work runs on Django's Tasks framework, stored in the database for
+# `manage.py db_worker`; DJANGO_TASKS_BACKEND may choose the ImmediateBackend, or
+# django_tasks_rq.RQBackend (RQ's worker; its Redis is HEALTH_RQ_URL or REDIS_URL).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
