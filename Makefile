@@ -36,11 +36,12 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Background tasks run in a worker (db_worker); scheduled go-lives and withdrawals every 60 s (publish_scheduled --loop 60)."
-	@echo "Serving on $(HEALTH_SITE_BASE_URL)/ (admin: $(HEALTH_SITE_BASE_URL)/admin/). Press Ctrl-C to stop."
+	@echo "Serving on $(HEALTH_SITE_BASE_URL)/ (admin: $(HEALTH_SITE_BASE_URL)/admin/; health: /healthz, /healthz/status). Press Ctrl-C to stop."
 	@$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
+	$(PY) manage.py heartbeat --loop 60 & heartbeat=$$!; \
 	$(WORKER) & worker=$$!; \
 	$(PY) manage.py requeue_stale_tasks --loop 300 & requeue=$$!; \
-	trap 'kill $$scheduler $$worker $$requeue 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$scheduler $$worker $$requeue $$heartbeat 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack on this machine: DEBUG off, gunicorn with

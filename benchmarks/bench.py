@@ -2,8 +2,11 @@
 
 In one sitting, on the same server settings (gunicorn with gunicorn.conf.py,
 DEBUG off, PostgreSQL, Redis when it answers), it measures with wrk
-(-t2 -c32, the median of a few interleaved rounds) and prints ratios, which
-hold across runs where absolute figures drift on a shared machine:
+(-t2 -c32 --latency, a few interleaved rounds) and prints ratios, which hold
+across runs where absolute figures drift on a shared machine. Each figure is
+the median over the rounds with their range (min–max) beside it, rounded to
+the decimal place that range allows; a ratio is the median of the rounds'
+ratios (each pair ran seconds apart), shown with its p99 latency:
 
 - whitenoise serving a file of the long article page's bytes, and a bare view
   returning those bytes through the project's middleware (the framework floor);
@@ -25,6 +28,7 @@ part); --fresh drops them first.
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -36,6 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +49,60 @@ BIN = Path(PYTHON).parent
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
 ARTICLE = "/articles/long-article/"
+
+
+def spread(values: list[float], places: int) -> str:
+    """The median and the range of `values`, to the decimal place of the
+    range's first significant digit (never finer than `places`): a machine
+    whose rounds differ by 0.1 cannot support a second decimal."""
+    low, middle, high = min(values), statistics.median(values), max(values)
+    if high > low:
+        places = min(places, -math.floor(math.log10(high - low)))
+
+    def shown(value: float) -> str:
+        return f"{round(value, places):,.{max(places, 0)}f}"
+
+    if len(values) == 1:
+        return shown(middle)
+    return f"{shown(middle)} ({shown(low)}–{shown(high)})"
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """One figure measured once per round. Dividing two gives the ratios
+    round by round: rounds interleave, so each pair ran seconds apart."""
+
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def __truediv__(self, other: "Rounds") -> "Rounds":
+        pairs = zip(self.values, other.values, strict=True)
+        return Rounds(tuple(a / b for a, b in pairs))
+
+    def __ge__(self, goal: float) -> bool:
+        return self.median >= goal
+
+
+@dataclass(frozen=True)
+class Speed:
+    """wrk's requests per second and p99 latency (ms), one of each per round."""
+
+    rate: Rounds
+    p99: Rounds
+
+    def __truediv__(self, other: "Speed") -> Rounds:
+        return self.rate / other.rate
+
+
+def shown(value, places: int) -> str:
+    if isinstance(value, Speed):
+        value = value.rate
+    if isinstance(value, Rounds):
+        return spread(list(value.values), places)
+    return f"{value:,.{places}f}"
 
 
 def free_port() -> int:
@@ -193,11 +252,13 @@ class Bench:
 
     def wrk(
         self, url: str, headers: dict | None = None, duration: int | None = None
-    ) -> float:
+    ) -> tuple[float, float]:
+        """Requests per second and the p99 latency in ms."""
         command = [
             shutil.which("wrk") or "wrk",
             "-t2",
             "-c32",
+            "--latency",
             f"-d{duration or self.args.duration}s",
             url,
         ]
@@ -205,22 +266,34 @@ class Bench:
             command[1:1] = ["-H", f"{name}: {value}"]
         output = subprocess.run(command, capture_output=True, text=True).stdout
         found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
         if errors:
             print(f"   ! {url}: {errors[1]} error responses", flush=True)
-        return float(found[1]) if found else 0.0
+        to_ms = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+        return (
+            float(found[1]) if found else 0.0,
+            float(p99[1]) * to_ms[p99[2]] if p99 else 0.0,
+        )
 
     def rounds(
         self, targets: dict, rounds: int | None = None, duration: int | None = None
-    ) -> dict:
-        """Median req/s per target, rounds interleaved so drift hits all alike."""
+    ) -> dict[str, Speed]:
+        """Each target's req/s and p99 in every round, rounds interleaved so
+        drift hits all alike."""
         rounds = rounds or self.args.rounds
         results: dict = {name: [] for name in targets}
         for round_number in range(rounds):
             for name, (url, headers) in targets.items():
                 results[name].append(self.wrk(url, headers, duration))
             print(f"   round {round_number + 1}/{rounds} done", flush=True)
-        return {name: statistics.median(values) for name, values in results.items()}
+        return {
+            name: Speed(
+                Rounds(tuple(rate for rate, _ in runs)),
+                Rounds(tuple(p99 for _, p99 in runs)),
+            )
+            for name, runs in results.items()
+        }
 
     @staticmethod
     def p95(url: str, requests: int = 200) -> float:
@@ -234,9 +307,15 @@ class Bench:
         return times[int(len(times) * 0.95) - 1]
 
     def row(self, measure, value, unit, ratio=None, goal=None, met=None):
+        """One line of the report. `value` is a figure, or a Speed measured
+        over the rounds; `ratio` a figure or the rounds' ratios."""
         self.rows.append((measure, value, unit, ratio, goal, met))
-        shown = f"{value:,.1f} {unit}" + (f"  ratio {ratio:.2f}" if ratio else "")
-        print(f"   {measure}: {shown}", flush=True)
+        text = f"{shown(value, 0 if isinstance(value, Speed) else 1)} {unit}"
+        if ratio:
+            text += f"  ratio {shown(ratio, 2)}"
+        if isinstance(value, Speed):
+            text += f"  p99 {shown(value.p99, 1)} ms"
+        print(f"   {measure}: {text}", flush=True)
 
     # The comparisons ----------------------------------------------------------
 
@@ -334,8 +413,12 @@ class Bench:
                 f"127.0.0.1:{varnish_port}",
                 "-f",
                 str(self.work / "health.vcl"),
+                # The stores deploy/varnish.vcl names (pages, and variants
+                # for what outsiders can vary).
                 "-s",
-                "malloc,256m",
+                "pages=malloc,256m",
+                "-s",
+                "variants=malloc,32m",
             ],
             os.environ.copy(),
             "varnish",
@@ -387,7 +470,7 @@ class Bench:
             rounds=5,
             duration=5,
         )
-        speeds: dict[int, dict[str, float]] = {size: {} for size in bases}
+        speeds: dict[int, dict[str, Speed]] = {size: {} for size in bases}
         for (size, name), value in measured.items():
             speeds[size][name] = value
         for size, base in bases.items():
@@ -465,16 +548,21 @@ class Bench:
             "interleaved rounds (pages by library size: -d5s, median of 5, each "
             "page's sizes back to back); gunicorn.conf.py; PostgreSQL"
             + (", Redis" if self.redis else "")
-            + ".\n"
+            + ". Figures: the median over the rounds (min–max across rounds), "
+            "rounded to what that range allows; a ratio is the median of the "
+            "rounds' ratios.\n"
         )
-        print("| measure | value | ratio | goal | met |")
-        print("|---|---:|---:|---|---|")
+        print("| measure | value | ratio | p99 | goal | met |")
+        print("|---|---:|---:|---:|---|---|")
         for measure, value, unit, ratio, goal, met in self.rows:
-            shown_ratio = f"{ratio:.2f}" if ratio is not None else ""
+            speed = isinstance(value, Speed)
+            shown_value = shown(value, 0 if speed else 1)
+            shown_ratio = shown(ratio, 2) if ratio is not None else ""
+            shown_p99 = f"{shown(value.p99, 1)} ms" if speed else ""
             shown_met = "" if met is None else ("yes" if met else "**no**")
             print(
-                f"| {measure} | {value:,.1f} {unit} | {shown_ratio} | {goal or ''} "
-                f"| {shown_met} |"
+                f"| {measure} | {shown_value} {unit} | {shown_ratio} | {shown_p99} "
+                f"| {goal or ''} | {shown_met} |"
             )
         missed = [row[0] for row in self.rows if row[5] is False]
         print(

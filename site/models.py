@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Heartbeat(models.Model):
     """When a background worker last ran the heartbeat task (one row per
-    name), so `/healthz` can tell a stopped worker even after the cache was
-    emptied."""
+    name), so `/healthz/status` can tell a stopped worker even after the
+    cache was emptied."""
 
     name = models.CharField(_("name"), max_length=50, primary_key=True)
     beat_at = models.DateTimeField(_("last beat"))

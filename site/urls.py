@@ -11,8 +11,8 @@ from articles.admin import access, citing, editor
 from articles.admin.login import ThrottledLoginForm
 from articles.public import views
 from articles.public.sitemaps import SITEMAPS
+from siteconf import health
 from siteconf import views as site_views
-from siteconf.health import healthz
 
 admin.site.site_header = f"{settings.HEALTH_SITE['NAME']}: editorial"
 admin.site.site_title = f"{settings.HEALTH_SITE['NAME']} editorial"
@@ -49,7 +49,9 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("healthz", healthz, name="healthz"),
+    # Readiness for load balancers; the status for monitoring (docs/deploy.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/status", health.status, name="healthz_status"),
     path("", include("articles.public.urls")),
 ]
 

@@ -1,5 +1,5 @@
-"""`make serve`: the production stack on this machine, started and stopped
-as a person would (Ctrl-C)."""
+"""`make serve` (the production stack on this machine) and `make run` (the
+development server), started as a person would."""
 
 import json
 import shutil
@@ -70,3 +70,31 @@ def test_make_serve_runs_gunicorn_the_worker_and_the_scheduler(
     while session_processes(serve.process.pid) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert session_processes(serve.process.pid) == {}
+
+
+def test_make_run_is_ready_before_the_worker_and_reports_it(servers, tmp_path):
+    """`make run` (DEBUG on, SQLite, the in-memory cache, no secret key):
+    /healthz answers 200 as soon as the server is up, heartbeat or not; the
+    status turns the worker ok once the heartbeat loop beside it has run."""
+    port = free_port()
+    env = server_environment(f"sqlite:///{tmp_path / 'run.sqlite3'}", tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    run = servers.start(
+        ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],
+        env,
+        tmp_path / "run.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    status, _, body = run.wait_for(f"{base}/healthz", status=None, timeout=180)
+    assert (status, json.loads(body)["status"]) == (200, "ok")
+    assert "manage.py heartbeat --loop 60" in " | ".join(
+        session_processes(run.process.pid).values()
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        status, _, body = run.wait_for(f"{base}/healthz/status")
+        worker = json.loads(body)["checks"]["worker"]
+        if worker["level"] == "ok" or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert worker["level"] == "ok", run.output()[-3000:]

@@ -17,7 +17,6 @@ from PIL import Image
 
 from articles.uploads import prune_uploads
 from siteconf.object_storage import MEDIA_CACHE_CONTROL, s3_storage
-from siteconf.tasks import heartbeat
 from tests.stack.conftest import ROOT, Server, fetch, free_port
 from tests.tasks import run_tasks
 
@@ -157,24 +156,27 @@ def test_unused_uploads_are_pruned_from_the_bucket(bucket, client, writer, artic
     assert not any(unused.endswith(key) for key in left)
 
 
-def test_healthz_checks_the_bucket(bucket, client, db):
-    """The storage check writes and deletes its probe in the bucket."""
+def test_the_status_reads_the_bucket_and_writes_nothing(bucket, client, db):
+    """The monitoring status lists the bucket (/healthz does not touch it),
+    and leaves no object behind."""
     s3, name = bucket
-    heartbeat.call()
-    response = client.get("/healthz")
+    response = client.get("/healthz/status")
     assert response.status_code == 200
-    assert json.loads(response.content)["checks"]["storage"]["ok"] is True
+    assert json.loads(response.content)["checks"]["storage"]["level"] == "ok"
     assert s3.list_objects_v2(Bucket=name).get("KeyCount") == 0
 
 
-def test_healthz_fails_when_the_bucket_is_gone(bucket, client, db):
-    """A bucket that no longer exists: 503 naming the storage."""
+def test_a_bucket_that_is_gone_is_critical_and_the_server_stays_ready(
+    bucket, client, db
+):
+    """A bucket that no longer exists: the status says critical, naming the
+    storage; /healthz answers 200, since pages are still served."""
     s3, name = bucket
     s3.delete_bucket(Bucket=name)
-    heartbeat.call()
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert json.loads(response.content)["failing"] == ["storage"]
+    body = json.loads(client.get("/healthz/status").content)
+    assert "storage" in body["problems"]
+    assert body["checks"]["storage"]["level"] == "critical"
+    assert client.get("/healthz").status_code == 200
 
 
 def settings_in_a_new_process(**environ) -> dict:

@@ -1,4 +1,4 @@
-"""Queue the worker's heartbeat (`siteconf.tasks.heartbeat`) for /healthz."""
+"""Queue the worker's heartbeat (`siteconf.tasks.heartbeat`) for /healthz/status."""
 
 import logging
 import time
@@ -26,8 +26,8 @@ class Command(BaseCommand):
             heartbeat.enqueue()
             return
         while True:
-            # A database that is briefly away must not end the loop: /healthz
-            # would then call the worker stale long after the database is back.
+            # A database that is briefly away must not end the loop: the status
+            # would then call the worker late long after the database is back.
             try:
                 heartbeat.enqueue()
             except Exception:
