@@ -79,7 +79,6 @@ def test_every_public_url_pattern_answers_head(client, live):
         "robots_txt": ["/robots.txt"],
         "healthz": ["/healthz"],
         "healthz_status": ["/healthz/status"],
-        "healthz_status": ["/healthz/status"],
         "media": ["/media/uploads/missing.png"],
     }
     assert public_url_names() <= set(samples), "a public URL has no HEAD sample"
