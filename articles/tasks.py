@@ -12,7 +12,7 @@ runs, and its errors name no address.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 
 from articles import letters
 from articles.text import single_line
@@ -40,14 +40,14 @@ def send_notification(
     letter = letters.letter(kind, about) if addresses else None
     if letter is None:
         return {"sent": 0}
+    subject = single_line(letter.subject)[:250]
+    # One message each: nobody learns who else was told.
+    messages = [
+        EmailMessage(subject, letter.body, settings.DEFAULT_FROM_EMAIL, [address])
+        for address in addresses
+    ]
     try:
-        send_mail(
-            single_line(letter.subject)[:250],
-            letter.body,
-            settings.DEFAULT_FROM_EMAIL,
-            addresses,
-            fail_silently=False,
-        )
+        get_connection(fail_silently=False).send_messages(messages)
     except Exception as error:
         code = getattr(error, "smtp_code", None) or getattr(error, "errno", None)
         raise NotificationNotSent(
