@@ -10,15 +10,17 @@ is escaped, so the diff adds nothing but <ins> and <del>.
 
 import difflib
 import re
-import time
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.admin.diffs import Budget, align
+
 # Words, runs of whitespace and single punctuation marks, as in diffs.py.
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+ESCAPED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 VOID = {"area", "br", "col", "hr", "img", "source", "wbr"}
 DROPPED = {"script", "style", "iframe", "object", "embed", "template"}
 # Elements readers see as blocks: paired with an old one only when their
@@ -45,8 +47,8 @@ BLOCKS = {
 }
 SIMILAR = 0.5
 LOOKAHEAD = 12  # how far ahead an old block looks for its new counterpart
-BUDGET = 1.5  # seconds of word alignment before the rest is marked whole
 QUICK_ONLY = 250_000  # word pairs past which similarity is only estimated
+ENDS_FIRST = 10_000  # token pairs past which a block's shared ends go first
 # A paragraph longer than this (a body without paragraphs) is marked whole,
 # not aligned word by word, which would take seconds.
 MAX_TOKENS = 2_000
@@ -135,8 +137,9 @@ class _TreeBuilder(HTMLParser):
 
     def handle_data(self, data):
         if not self.skipping:
+            # Only a token of one character can need escaping.
             self.stack[-1].children += [
-                escape(token, quote=False) for token in TOKEN.findall(data)
+                ESCAPED.get(token, token) for token in TOKEN.findall(data)
             ]
 
 
@@ -163,17 +166,21 @@ class _Diff:
     """One comparison: the marked HTML, word counts and a time budget.
 
     Past the budget, the changed runs left are shown deleted and inserted
-    whole rather than aligned word by word, so no body up to the size limit
-    can keep a worker busy.
+    whole rather than aligned word by word (and `coarse` says so), so no body
+    up to the size limit can keep a worker busy.
     """
 
-    def __init__(self, seconds: float):
-        self.deadline = time.monotonic() + seconds
+    def __init__(self, budget: Budget):
+        self.budget = budget
         self.inserted = 0
         self.deleted = 0
+        self.coarse = False
 
     def late(self) -> bool:
-        return time.monotonic() > self.deadline
+        """Whether the time is spent (from then on, the diff is coarse)."""
+        spent = self.budget.spent()
+        self.coarse |= spent
+        return spent
 
     def wrap(self, words: list[str], kind: str) -> str:
         text = "".join(words)
@@ -225,9 +232,11 @@ class _Diff:
             return False
         # For long blocks the shared vocabulary is enough: the word alignment
         # that follows is the costly part, and it is needed anyway.
-        return (
-            len(old.words) * len(new.words) > QUICK_ONLY or matcher.ratio() >= SIMILAR
-        )
+        pairs = len(old.words) * len(new.words)
+        if pairs > QUICK_ONLY:
+            return True
+        self.budget.count(pairs)
+        return matcher.ratio() >= SIMILAR
 
     def changed(self, olds: list, news: list) -> str:
         """A changed run: pair alike elements, mark the rest deleted or inserted."""
@@ -268,13 +277,23 @@ class _Diff:
             olds = [i for i in olds if not isinstance(i, str)]
             news = [i for i in news if not isinstance(i, str)]
         if self.late() or max(len(olds), len(news)) > MAX_TOKENS:
+            self.coarse = True
             return self.changed(olds, news)
-        matcher = difflib.SequenceMatcher(
-            None, [_key(i) for i in olds], [_key(i) for i in news], autojunk=False
+        # Among many blocks, one repeated often (a rule, an empty item) is
+        # never an anchor, as in diffs.py's lines: it would make the
+        # alignment quadratic. A long paragraph's unchanged start and end are
+        # set aside first, which halves the time of a long article's diff.
+        ops, finished = align(
+            [_key(i) for i in olds],
+            [_key(i) for i in news],
+            self.budget,
+            autojunk=_only_blocks(news),
+            ends=len(olds) * len(news) > ENDS_FIRST,
         )
+        self.coarse |= not finished
         out = []
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
+        for changed, i1, i2, j1, j2 in ops:
+            if not changed:
                 out += [_key(i) for i in news[j1:j2]]
             else:
                 out.append(self.changed(olds[i1:i2], news[j1:j2]))
@@ -293,13 +312,21 @@ class HtmlDiff:
     html: SafeString
     inserted: int
     deleted: int
+    coarse: bool = False  # some changes are marked whole, not word by word
 
 
-def html_diff(old_html: str, new_html: str, seconds: float = BUDGET) -> HtmlDiff:
-    """The new HTML with the words changed since the old marked inline."""
-    diff = _Diff(seconds)
+def html_diff(
+    old_html: str,
+    new_html: str,
+    seconds: float | None = None,
+    budget: Budget | None = None,
+) -> HtmlDiff:
+    """The new HTML with the words changed since the old marked inline,
+    within `budget` (shared with the page's other diffs), else `seconds`
+    (diffs.BUDGET by default)."""
+    diff = _Diff(budget or Budget(seconds))
     html = diff.children(parse(old_html).children, parse(new_html).children)
-    return HtmlDiff(mark_safe(html), diff.inserted, diff.deleted)
+    return HtmlDiff(mark_safe(html), diff.inserted, diff.deleted, diff.coarse)
 
 
 def clean_html(html: str) -> SafeString:

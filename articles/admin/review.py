@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from articles.admin import comments, decision
-from articles.admin.diffs import DIFF_FIELDS, compare, word_diff
+from articles.admin.diffs import DIFF_FIELDS, Budget, compare, text_diff
 from articles.admin.htmldiff import clean_html, html_diff
 from articles.admin.pages import page_context
 from articles.models import Article, Review, Revision
@@ -115,7 +115,8 @@ def baselines(article: Article, user) -> list[Baseline]:
 
 
 def rendered_parts(old: Revision | None, new: Revision) -> dict:
-    """Title, summary, body and references, changes since `old` marked."""
+    """Title, summary, body and references, changes since `old` marked, all
+    within one time budget."""
     if old is None:
         return {
             "title": escape(new.title),
@@ -123,14 +124,19 @@ def rendered_parts(old: Revision | None, new: Revision) -> dict:
             "body": clean_html(new.body_html),
             "references": clean_html(new.references_html),
         }
-    body = html_diff(old.body_html, new.body_html)
+    budget = Budget()
+    title = text_diff(old.title, new.title, budget)
+    summary = text_diff(old.summary, new.summary, budget)
+    body = html_diff(old.body_html, new.body_html, budget=budget)
+    references = html_diff(old.references_html, new.references_html, budget=budget)
     return {
-        "title": word_diff(old.title, new.title)[0],
-        "summary": word_diff(old.summary, new.summary)[0],
+        "title": title.html,
+        "summary": summary.html,
         "body": body.html,
         "inserted": body.inserted,
         "deleted": body.deleted,
-        "references": html_diff(old.references_html, new.references_html).html,
+        "references": references.html,
+        "coarse": any(d.coarse for d in (title, summary, body, references)),
     }
 
 
