@@ -1,7 +1,8 @@
-"""JSON-LD for article pages, from the live revision and its approval.
+"""JSON-LD for article pages, from the live revision and its approval, and
+for the home, topic and contributor pages.
 
-Built once, when the article goes live (articles/workflow/pages.py), and
-stored with it; the page only writes it out.
+An article's is built once, when it goes live (articles/workflow/pages.py),
+and stored with it; the page only writes it out.
 """
 
 import json
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-from articles.absolute_urls import absolute, base_url
+from articles.absolute_urls import absolute, absolute_media, base_url
 from articles.models import Article
 
 # Inside <script>, "</script>" or "<!--" in a value must not end the element.
@@ -175,5 +176,54 @@ def structured_data(
 def site_structured_data() -> str:
     """JSON-LD for the home page: the WebSite, with its SearchAction, and its
     publisher."""
-    data = {"@context": "https://schema.org", "@graph": [website(), publisher()]}
+    return _graph([publisher()])
+
+
+def _graph(nodes: list[dict]) -> str:
+    data = {"@context": "https://schema.org", "@graph": [*nodes, website()]}
     return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+
+
+def topic_structured_data(topic) -> str:
+    """JSON-LD for a topic page: a CollectionPage about the topic."""
+    url = absolute(topic.get_absolute_url())
+    page = {
+        "@type": "CollectionPage",
+        "@id": f"{url}#page",
+        "url": url,
+        "name": topic.name,
+        "about": {"@type": "Thing", "name": topic.name},
+        "isPartOf": {"@id": f"{base_url()}/#website"},
+    }
+    if topic.description:
+        page["description"] = topic.description
+    return _graph([page])
+
+
+def contributor_structured_data(contributor) -> str:
+    """JSON-LD for a contributor page: a ProfilePage whose main entity is the
+    Person, with the credentials, specialty and registration the page shows."""
+    url = absolute(contributor.get_absolute_url())
+    node = person(
+        contributor.display_name,
+        contributor.credentials,
+        contributor.get_absolute_url(),
+    )
+    node["@id"] = f"{url}#person"
+    if contributor.specialty:
+        node["knowsAbout"] = contributor.specialty
+    if contributor.registration:
+        node["identifier"] = contributor.registration
+    if contributor.bio:
+        node["description"] = contributor.bio
+    if contributor.photo:
+        node["image"] = absolute_media(contributor.photo.name)
+    page = {
+        "@type": "ProfilePage",
+        "@id": f"{url}#page",
+        "url": url,
+        "name": contributor.byline,
+        "mainEntity": {"@id": f"{url}#person"},
+        "isPartOf": {"@id": f"{base_url()}/#website"},
+    }
+    return _graph([page, node])

@@ -19,7 +19,11 @@ from articles.absolute_urls import absolute
 from articles.models import Article, Contributor, Listing, PreviewLink, Topic
 from articles.public import search as article_search
 from articles.public.contributors import ContributorPage
-from articles.structured_data import site_structured_data
+from articles.structured_data import (
+    contributor_structured_data,
+    site_structured_data,
+    topic_structured_data,
+)
 
 PAGE_SIZE = 10
 # Cards are prepared when an article goes live: a list reads only their HTML.
@@ -276,7 +280,13 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = _page(request, listed(Kind.TOPIC, topic.pk))
     response = render(
-        request, "articles/topic_detail.html", {"topic": topic, "page": page}
+        request,
+        "articles/topic_detail.html",
+        {
+            "topic": topic,
+            "page": page,
+            "json_ld": mark_safe(topic_structured_data(topic)),
+        },
     )
     return page_cache.mark(response, [f"topic-{topic.pk}"])
 
@@ -288,7 +298,11 @@ def contributor_detail(request, slug):
     response = render(
         request,
         "articles/contributor_detail.html",
-        {"contributor": contributor, "page": page},
+        {
+            "contributor": contributor,
+            "page": page,
+            "json_ld": mark_safe(contributor_structured_data(contributor)),
+        },
     )
     return page_cache.mark(response, [f"contributor-{contributor.pk}"])
 

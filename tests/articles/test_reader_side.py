@@ -366,3 +366,41 @@ def test_pages_prepared_in_an_older_format_are_prepared_again(live):
     live.refresh_from_db()
     assert 'class="breadcrumb"' in live.live_html
     assert prepare_unprepared_pages() == 0
+
+
+def test_topic_pages_describe_themselves_as_a_collection(client, live, topic):
+    """A topic page's JSON-LD is a CollectionPage about the topic, part of the
+    site."""
+    topic.description = "Trying to conceive: cycles, timing and tests."
+    topic.save()
+    nodes = graph(client.get(topic.get_absolute_url()).content.decode())
+    page = nodes["CollectionPage"]
+    assert page["url"] == f"{BASE}/topics/fertility/"
+    assert page["name"] == "Fertility" and page["about"]["name"] == "Fertility"
+    assert page["description"] == topic.description
+    assert page["isPartOf"] == {"@id": f"{BASE}/#website"}
+    assert nodes["WebSite"]["@id"] == f"{BASE}/#website"
+
+
+def test_contributor_pages_are_profile_pages_with_credentials(client, live, reviewer):
+    """A contributor page's JSON-LD is a ProfilePage whose main entity is the
+    Person, with what the page shows: credentials, specialty, registration."""
+    profile = Contributor.objects.get(user=reviewer)
+    profile.specialty = "Obstetrics and gynaecology"
+    profile.registration = "GMC 1234567"
+    profile.bio = "Consultant. </script><script>alert(1)</script>"
+    profile.save()
+    html = client.get(profile.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    nodes = graph(html)
+    person = nodes["Person"]
+    url = f"{BASE}/contributors/{profile.slug}/"
+    assert nodes["ProfilePage"]["mainEntity"] == {"@id": f"{url}#person"}
+    assert nodes["ProfilePage"]["name"] == "Dr Rhea Reviewer, MD, FACOG"
+    assert person["@id"] == f"{url}#person" and person["url"] == url
+    assert person["name"] == "Dr Rhea Reviewer"
+    assert person["honorificSuffix"] == "MD, FACOG"
+    assert [c["name"] for c in person["hasCredential"]] == ["MD", "FACOG"]
+    assert person["knowsAbout"] == "Obstetrics and gynaecology"
+    assert person["identifier"] == "GMC 1234567"
+    assert person["description"] == profile.bio
