@@ -22,6 +22,7 @@ from articles.admin.filters import (
     ReviewDueFilter,
     ScheduledFilter,
 )
+from articles.admin.form_top import changes_context, checklist_item, decision_context
 from articles.admin.forms import ArticleForm
 from articles.models import CONTENT_FIELDS, Article, Review, cites_retracted
 from articles.preflight import checklist
@@ -205,12 +206,8 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
         context.update(self.workflow_context(request, obj))
         if obj is not None:
             context.update(comments.change_form_context(request, obj))
-        if obj is not None and obj.status == Article.Status.IN_REVIEW:
-            base = obj.last_approved_revision()
-            context["review_diffs"] = compare(
-                base, obj.current_revision, include_references=True
-            )
-            context["review_base"] = base
+            context.update(decision_context(obj))
+            context.update(changes_context(obj))
         return super().render_change_form(request, context, add, change, **kw)
 
     def save_related(self, request, form, formsets, change):
@@ -303,7 +300,7 @@ class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
     def preflight_checklist(self, obj):
         if obj.pk is None or obj.current_revision is None:
             return _("The checks run once the article is saved.")
-        items = []
+        items = [checklist_item(obj)]
         for check in checklist(obj, obj.current_revision):
             if check["passed"]:
                 mark, css = "✓", "check-passed"

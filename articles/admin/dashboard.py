@@ -10,7 +10,7 @@ import statistics
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, Left, TruncWeek
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +18,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles.models import Article, AuditEntry, Review
+from articles.admin.form_top import teaser
+from articles.models import Article, AuditEntry, Review, ReviewComment
 from articles.roles import sees_every_article
 
 Status = Article.Status
 CALENDAR_WEEKS = 8
 LIST_LIMIT = 20
+# A reviewer's comment to a writer: shown whole up to COMMENT_SHOWN characters,
+# else cut at a word with "more"; past COMMENT_READ, read on the article's page.
+COMMENT_SHOWN = 320
+COMMENT_READ = 3000
 # What the lists show of an article: never the body or the prepared pages.
 COLUMNS = [
     "title",
@@ -71,6 +76,19 @@ def _latest_review(field: str) -> Subquery:
         Review.objects.filter(revision__article=OuterRef("pk"))
         .order_by("-created_at")
         .values(field)[:1]
+    )
+
+
+def _open_comments() -> Coalesce:
+    return Coalesce(
+        Subquery(
+            ReviewComment.objects.filter(article=OuterRef("pk"), resolved_at=None)
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
     )
 
 
@@ -138,11 +156,21 @@ def waiting_for(user) -> list[dict]:
             .only(*COLUMNS)
             .annotate(
                 reviewer_name=_latest_review("reviewer_name"),
-                review_comment=_latest_review("comment"),
+                reviewed_at=_latest_review("created_at"),
+                # Enough to read here; the article's page shows any more.
+                review_comment=Left(_latest_review("comment"), COMMENT_READ + 1),
+                open_comments=_open_comments(),
             )
             .order_by("-updated_at")[: 2 * LIST_LIMIT + 1]
         )
         sent_back = [a for a in mine if a.status == Status.CHANGES_REQUESTED]
+        for article in sent_back:
+            comment = article.review_comment or ""
+            article.comment_cut_off = len(comment) > COMMENT_READ
+            article.review_comment = teaser(comment, COMMENT_READ)[0]
+            article.comment_teaser, article.comment_rest = teaser(
+                article.review_comment, COMMENT_SHOWN
+            )
         drafts = [a for a in mine if a.status == Status.DRAFT]
         # Editors who write see their own work; others always see the group.
         if mine or not is_editor:
