@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.public import feeds, views
+from articles.public import feeds, previews, views
 
 app_name = "articles"
 
@@ -17,5 +17,5 @@ urlpatterns = [
         views.tagged(feeds.LatestArticlesAtomFeed(), ["feeds"]),
         name="feed_atom",
     ),
-    path("preview/<str:token>/", views.preview, name="preview"),
+    path("preview/<str:token>/", previews.preview, name="preview"),
 ]

@@ -1,7 +1,6 @@
 """Public pages. Every query goes through `Article.objects.live()`."""
 
 from django.conf import settings
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from articles import page_cache
 from articles.absolute_urls import absolute
-from articles.models import Article, Contributor, Listing, PreviewLink, Topic
+from articles.models import Article, Contributor, Listing, Topic
 from articles.public import search as article_search
 from articles.public.contributors import ContributorPage
 from articles.structured_data import (
@@ -370,51 +369,6 @@ def robots_txt(request):
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
     return page_cache.mark(response, ["robots"])
-
-
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@require_safe
-def preview(request, token):
-    """Read exactly one revision through a signed, expiring, revocable link."""
-    try:
-        data = signing.loads(token, salt="articles.preview")
-    except signing.BadSignature:
-        return _no_store(
-            render(
-                request,
-                "articles/preview_refused.html",
-                {"reason": "invalid"},
-                status=403,
-            )
-        )
-    link = (
-        PreviewLink.objects.select_related("revision__article")
-        .filter(pk=data.get("link") if isinstance(data, dict) else None)
-        .first()
-    )
-    if link is None or link.revoked_at or link.is_expired:
-        reason = "expired" if link and link.is_expired else "revoked"
-        return _no_store(
-            render(
-                request,
-                "articles/preview_refused.html",
-                {"reason": reason, "link": link},
-                status=410,
-            )
-        )
-    revision = link.revision
-    return _no_store(
-        render(
-            request,
-            "articles/article_preview.html",
-            {"revision": revision, "article": revision.article, "link": link},
-        )
-    )
 
 
 def page_not_found(request, exception):
