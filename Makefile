@@ -48,6 +48,8 @@ run: $(VENV)/.installed
 # gunicorn.conf.py (PostgreSQL when DATABASE_URL is set, Redis with REDIS_URL),
 # and beside it the task worker, the scheduler and the worker's heartbeat,
 # which stop with it. Without DJANGO_SECRET_KEY a random one serves this run.
+# DEMO=1 loads the demo content first, with this very environment, so its
+# pages link to the address served.
 serve: export DJANGO_DEBUG = 0
 serve: export HEALTH_SITE_BASE_URL ?= http://$(HOST):$(PORT)
 serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
@@ -58,6 +60,7 @@ serve: $(VENV)/.installed
 	fi; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	$(PY) manage.py migrate --noinput || exit 1; \
+	$(if $(filter 1,$(DEMO)),$(PY) manage.py seed_demo || exit 1;) \
 	echo "Database: $$(if [ -n "$$DATABASE_URL" ]; then echo 'PostgreSQL (DATABASE_URL)'; else echo 'SQLite (db.sqlite3)'; fi); cache: $$(if [ -n "$$REDIS_URL" ]; then echo 'Redis (REDIS_URL)'; else echo 'in memory'; fi)."; \
 	echo "Serving on $(HEALTH_SITE_BASE_URL)/ with gunicorn, DEBUG off (health: $(HEALTH_SITE_BASE_URL)/healthz). Press Ctrl-C to stop."; \
 	$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \

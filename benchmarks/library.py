@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from articles.absolute_urls import base_url
 from articles.models import (
     Article,
     Listing,
@@ -239,6 +240,7 @@ def _write_batch(
         article.approval = article.live_approval = review
         article.live_card = {
             "format": PAGE_FORMAT,
+            "base_url": base_url(),
             "title": revision.title,
             "summary": revision.summary,
             "topics": [

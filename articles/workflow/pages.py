@@ -12,6 +12,7 @@ import datetime
 import html
 import re
 from dataclasses import dataclass, field
+from itertools import batched
 
 from django.conf import settings
 from django.db import transaction
@@ -19,8 +20,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from articles.absolute_urls import absolute, absolute_media
-from articles.models import Article, Contributor, Listing
+from articles.absolute_urls import absolute, absolute_media, base_url
+from articles.models import Article, Contributor, Listing, Topic
 from articles.structured_data import structured_data
 
 Kind = Listing.Kind
@@ -28,6 +29,8 @@ RELATED_COUNT = 4
 # The shape of what prepare_live_page() stores. Raise it when that changes:
 # `migrate` then prepares every live article again (prepare_unprepared_pages).
 PAGE_FORMAT = 2
+# Pages prepared again in one transaction, and purged together.
+PREPARE_BATCH = 100
 FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
 IMAGE_SOURCE = re.compile(r'\ssrc="([^"]+)"')
 IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
@@ -174,6 +177,14 @@ def prepare_live_page(article: Article) -> PageChange:
     image, image_alt = own_image(revision)
     article.live_card = {
         "format": PAGE_FORMAT,
+        # The JSON-LD and the social image hold absolute URLs. They are
+        # written out here, not made absolute at each request, so a page
+        # stays 2 queries (a cached one none) with no rewriting; and the page
+        # cache's copies, canonical link included, must be purged when the
+        # base URL changes either way. So the base URL is kept, and a site
+        # served from another one prepares its pages again, and purges them
+        # (prepare_unprepared_pages, after every migrate).
+        "base_url": base_url(),
         "title": revision.title,
         "summary": revision.summary,
         "topics": [{"name": t["name"], "slug": t["slug"]} for t in revision.topic_list],
@@ -248,28 +259,57 @@ def clear_live_page(article: Article) -> PageChange:
     )
 
 
+def _unprepared() -> Q:
+    """Live articles with no prepared page, one of an older PAGE_FORMAT, or
+    one naming another base URL than the site's."""
+    return (
+        Q(live_etag="")
+        | Q(live_card__format__isnull=True)
+        | Q(live_card__format__lt=PAGE_FORMAT)
+        | _for_another_base_url()
+    )
+
+
+def _for_another_base_url() -> Q:
+    """Live articles whose page names another base URL, or none."""
+    return Q(live_card__base_url__isnull=True) | ~Q(live_card__base_url=base_url())
+
+
 def prepare_unprepared_pages(using: str = "default") -> int:
     """Prepare the live articles that have no prepared page yet, or one of an
-    older PAGE_FORMAT; returns how many."""
-    count, change = 0, PageChange()
-    for article in (
-        Article.objects.using(using)
-        .live()
-        .filter(
-            Q(live_etag="")
-            | Q(live_card__format__isnull=True)
-            | Q(live_card__format__lt=PAGE_FORMAT)
-        )
-        .select_related("live_revision", "live_approval")
-        .order_by("last_published_at", "pk")
-    ):
-        with transaction.atomic(using=using):
-            change |= prepare_live_page(article)
-        count += 1
-    if count:
-        # Cached copies of the old format go too (imported here: page_cache
-        # imports this module).
-        from articles import page_cache
+    older PAGE_FORMAT or another base URL; returns how many.
 
-        page_cache.purge(change)
+    Each batch is re-read under its row locks, so a publication or a
+    withdrawal meanwhile is never undone, and purged once it commits (imported
+    here: page_cache imports this module).
+    """
+    from articles import page_cache
+
+    articles = Article.objects.using(using).live()
+    moved = articles.filter(_for_another_base_url()).exists()
+    pks = articles.filter(_unprepared()).order_by("last_published_at", "pk")
+    count = 0
+    for batch in batched(pks.values_list("pk", flat=True), PREPARE_BATCH):
+        change = PageChange()
+        with transaction.atomic(using=using):
+            for article in (
+                articles.filter(_unprepared(), pk__in=batch)
+                .select_for_update()
+                .order_by("pk")
+            ):
+                change |= prepare_live_page(article)
+                count += 1
+            if change.article_ids:
+                page_cache.purge(change)
+    if moved:
+        # Every topic and contributor page names the base URL too, listing
+        # live articles or not.
+        page_cache.purge(
+            PageChange(
+                topic_ids=set(Topic.objects.using(using).values_list("pk", flat=True)),
+                contributor_ids=set(
+                    Contributor.objects.using(using).values_list("pk", flat=True)
+                ),
+            )
+        )
     return count

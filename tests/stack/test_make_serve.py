@@ -2,6 +2,7 @@
 development server), started as a person would."""
 
 import json
+import re
 import shutil
 import signal
 import time
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import free_port, server_environment
+from tests.page_urls import page_urls
+from tests.stack.conftest import fetch, free_port, server_environment
 
 pytestmark = pytest.mark.skipif(
     shutil.which("make") is None, reason="make is not installed"
@@ -98,3 +100,38 @@ def test_make_run_is_ready_before_the_worker_and_reports_it(servers, tmp_path):
             break
         time.sleep(1)
     assert worker["level"] == "ok", run.output()[-3000:]
+
+
+ARTICLE_LINK = re.compile(r'href="(/articles/[-\w]+/)"')
+
+
+def test_make_serve_demo_links_every_page_to_the_port_served(
+    servers, tmp_path, server_database
+):
+    """`make serve DEMO=1` loads the demo with serve's own environment (no
+    exported secret key, no second shell), and every absolute URL of every
+    article page names the port served; served again on another port, they
+    name that one, the page cache's copies included."""
+    env = server_environment(server_database, tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    for run, demo in enumerate([["DEMO=1"], []]):
+        port = free_port()
+        serve = servers.start(
+            ["make", "-o", ".venv/.installed", "serve", *demo, f"PORT={port}"],
+            env,
+            tmp_path / f"serve-{run}.log",
+        )
+        base = f"http://127.0.0.1:{port}"
+        _, _, home = serve.wait_for(f"{base}/", timeout=180)
+        links = sorted(set(ARTICLE_LINK.findall(home.decode())))
+        assert len(links) >= 3
+        for link in links:
+            for _ in range(2):  # rendered, then the page cache's copy
+                status, _, body = fetch(base + link)
+                assert status == 200
+                urls = page_urls(body.decode())
+                assert len(urls) > 10
+                assert all(url.startswith(f"{base}/") for url in urls), urls
+        if demo:
+            assert f"Log in at {base}/admin/" in serve.output()
+        serve.stop()
