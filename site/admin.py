@@ -15,11 +15,16 @@ import inspect
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
+
+from siteconf.admin_input import ModelForm, RefusesBadInput, RefusesNul
 
 # What anyone allowed to view the results sees of one.
 SUMMARY_FIELDS = [
@@ -38,7 +43,7 @@ SUMMARY_FIELDS = [
 SUMMARY_FILTERS = {"status", "priority", "queue_name"}
 
 
-class TaskResultAdmin(DBTaskResultAdmin):
+class TaskResultAdmin(RefusesBadInput, DBTaskResultAdmin):
     list_display = [
         "id",
         "task_name",
@@ -90,6 +95,31 @@ class TaskResultAdmin(DBTaskResultAdmin):
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
+
+
+# Django's user and group admins, with every list's and form's input checks
+# (siteconf.admin_input).
+class UserChangeForm(RefusesNul, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(RefusesNul, auth_forms.AdminUserCreationForm):
+    pass
+
+
+class UserAdmin(RefusesBadInput, auth_admin.UserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+
+
+class GroupAdmin(RefusesBadInput, auth_admin.GroupAdmin):
+    form = ModelForm
+
+
+for model, model_admin in [(User, UserAdmin), (Group, GroupAdmin)]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
 
 
 def superusers_only(view):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin.decision import APPROVE
 from articles.admin.decision import DecisionForm as ReviewDecisionForm
 from articles.models import Article
+from siteconf.admin_input import RefusesNul
 
 
 class DecisionForm(ReviewDecisionForm):
@@ -27,7 +28,7 @@ class DecisionForm(ReviewDecisionForm):
         return data
 
 
-class ChangesForm(forms.Form):
+class ChangesForm(RefusesNul, forms.Form):
     comment = forms.CharField(
         label=_("What needs to change"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
@@ -40,7 +41,7 @@ class ReplacementField(forms.ModelChoiceField):
         return f"{article.title} (/articles/{article.slug}/)"
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(RefusesNul, forms.Form):
     reason = forms.CharField(
         label=_("Reason, shown to readers"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),

@@ -1,7 +1,6 @@
 """The article admin: list, change form, read-only panels and extra pages."""
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import path
@@ -27,6 +26,7 @@ from articles.admin.forms import ArticleForm
 from articles.models import CONTENT_FIELDS, Article, Review, cites_retracted
 from articles.preflight import checklist
 from articles.roles import sees_every_article
+from siteconf.admin_input import CheckedChangeList, RefusesBadInput
 
 # What the list shows: it reads these columns, not the Markdown body, the
 # prepared page or the search vectors (about 50 ms a page at 10,000 articles).
@@ -42,7 +42,7 @@ LIST_COLUMNS = [
 ]
 
 
-class ArticleChangeList(ChangeList):
+class ArticleChangeList(CheckedChangeList):
     def get_results(self, request):
         # Narrowed for display only: actions get their own full queryset.
         self.queryset = self.queryset.select_related(None).only(*LIST_COLUMNS)
@@ -50,7 +50,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowActions, admin.ModelAdmin):
+class ArticleAdmin(WorkflowActions, RefusesBadInput, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "title",

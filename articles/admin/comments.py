@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ReviewComment
+from siteconf.admin_input import RefusesNul
 
 
 def may_discuss(user, article: Article) -> bool:
@@ -51,7 +52,7 @@ def discussed_article(model_admin, request, object_id) -> Article:
     return article
 
 
-class CommentForm(forms.Form):
+class CommentForm(RefusesNul, forms.Form):
     # Not stripped: the quote and its context must match the text exactly.
     quote = forms.CharField(max_length=1000, strip=False)
     prefix = forms.CharField(max_length=64, required=False, strip=False)

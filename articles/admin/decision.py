@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from articles.models import Article
 from articles.workflow import WorkflowError, approve, request_changes
 from articles.workflow.review import MAX_INTERESTS, open_comments, review_checklist
+from siteconf.admin_input import RefusesNul
 
 APPROVE, REQUEST_CHANGES = "approve", "request_changes"
 
@@ -30,7 +31,7 @@ def can_decide(user, article: Article) -> bool:
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(RefusesNul, forms.Form):
     decision = forms.ChoiceField(
         choices=[
             (APPROVE, gettext_lazy("Approve")),

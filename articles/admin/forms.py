@@ -10,13 +10,14 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article
 from articles.names import person_name
+from siteconf.admin_input import RefusesNul
 
 
 class EditConflict(forms.ValidationError):
     pass
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(RefusesNul, forms.ModelForm):
     change_note = forms.CharField(
         label=_("What changed"),
         max_length=300,

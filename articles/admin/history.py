@@ -14,12 +14,13 @@ from articles.admin.pages import article_for, page_context
 from articles.models import AuditEntry, Review
 from articles.names import person_name
 from articles.workflow import WorkflowError, restore
+from siteconf.admin_input import RefusesNul
 
 # A decision is both a Review and an audit entry; the timeline shows the review.
 DECISIONS = [AuditEntry.Action.APPROVE, AuditEntry.Action.REQUEST_CHANGES]
 
 
-class RestoreForm(forms.Form):
+class RestoreForm(RefusesNul, forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Why restore this revision?"),
         max_length=250,

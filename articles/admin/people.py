@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,6 +11,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Contributor, Listing, Topic
+from siteconf.admin_input import (
+    CheckedAutocompleteSelect,
+    ModelForm,
+    RefusesBadInput,
+    RefusesNul,
+)
 
 USERS_PER_PAGE = 20
 
@@ -32,7 +37,7 @@ class StaffUserChoiceField(forms.ModelChoiceField):
         return account_label(user)
 
 
-class StaffUserSearch(AutocompleteSelect):
+class StaffUserSearch(CheckedAutocompleteSelect):
     """The admin's autocomplete, asking the contributor admin's own search of
     staff accounts: the user admin's would need the right to browse every
     account, email addresses included."""
@@ -41,7 +46,7 @@ class StaffUserSearch(AutocompleteSelect):
         return reverse("admin:articles_contributor_users")
 
 
-class ContributorForm(forms.ModelForm):
+class ContributorForm(RefusesNul, forms.ModelForm):
     user = StaffUserChoiceField(
         queryset=staff_accounts(),
         required=False,
@@ -87,7 +92,8 @@ class FixedSlugOnceListed:
 
 
 @admin.register(Topic)
-class TopicAdmin(FixedSlugOnceListed, admin.ModelAdmin):
+class TopicAdmin(FixedSlugOnceListed, RefusesBadInput, admin.ModelAdmin):
+    form = ModelForm
     listing_kind = Listing.Kind.TOPIC
     list_display = ["name", "slug", "review_interval_months"]
     prepopulated_fields = {"slug": ["name"]}
@@ -95,7 +101,7 @@ class TopicAdmin(FixedSlugOnceListed, admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(FixedSlugOnceListed, admin.ModelAdmin):
+class ContributorAdmin(FixedSlugOnceListed, RefusesBadInput, admin.ModelAdmin):
     listing_kind = Listing.Kind.CONTRIBUTOR
     form = ContributorForm
     list_display = ["display_name", "credentials", "specialty", "user"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from articles.admin.pages import article_for, page_context
 from articles.models import PreviewLink
 from articles.roles import sees_every_article
+from articles.text import single_line
 
 
 def preview_links(model_admin, request, object_id):
@@ -47,7 +48,8 @@ def preview_links(model_admin, request, object_id):
                     created_by=request.user,
                     created_at=now,
                     expires_at=now + datetime.timedelta(days=days),
-                    note=request.POST.get("note", "")[:200],
+                    # One line, without the NUL PostgreSQL cannot store.
+                    note=single_line(request.POST.get("note", ""))[:200],
                 )
                 messages.success(
                     request,

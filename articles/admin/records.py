@@ -4,9 +4,10 @@ from django.contrib import admin
 
 from articles.models import Article, AuditEntry, Review, Revision
 from articles.roles import sees_every_article
+from siteconf.admin_input import RefusesBadInput
 
 
-class NoEditingAdmin(admin.ModelAdmin):
+class NoEditingAdmin(RefusesBadInput, admin.ModelAdmin):
     """Records nobody adds, changes or deletes through the admin."""
 
     def has_add_permission(self, request):

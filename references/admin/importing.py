@@ -23,6 +23,7 @@ from references.importers import FORMATS, ImportFormatError, parse
 from references.library import apply_import, citation_keys, plan_import
 from references.models import PendingImport, PendingImportError
 from references.tasks import import_pending
+from siteconf.admin_input import RefusesNul
 from siteconf.background import enqueue_after_commit
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -33,7 +34,7 @@ def background_threshold() -> int:
     return getattr(settings, "HEALTH_BACKGROUND_IMPORT_OVER", 500)
 
 
-class ImportForm(forms.Form):
+class ImportForm(RefusesNul, forms.Form):
     file = forms.FileField(
         label=_("File"),
         required=False,

@@ -3,10 +3,12 @@
 from django.contrib import admin
 
 from references.models import JournalAbbreviation
+from siteconf.admin_input import ModelForm, RefusesBadInput
 
 
 @admin.register(JournalAbbreviation)
-class JournalAbbreviationAdmin(admin.ModelAdmin):
+class JournalAbbreviationAdmin(RefusesBadInput, admin.ModelAdmin):
+    form = ModelForm
     list_display = ["title", "abbreviation"]
     search_fields = ["title", "abbreviation"]
     fields = ["title", "abbreviation"]

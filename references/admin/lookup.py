@@ -23,6 +23,7 @@ from references.identifiers import IdentifierError
 from references.lookup import KINDS, NotFound, ServiceError, identify, look_up
 from references.models import Reference
 from references.records import ReferenceData
+from siteconf.admin_input import RefusesNul
 
 FORM_FIELDS = [
     "kind",
@@ -48,7 +49,7 @@ FORM_FIELDS = [
 ]
 
 
-class LookupForm(forms.Form):
+class LookupForm(RefusesNul, forms.Form):
     identifier = forms.CharField(
         label=_("DOI, PMID, PMCID or ISBN"),
         max_length=300,

@@ -13,6 +13,7 @@ from references.admin.rows import NameListField, TextListField
 from references.formatting import format_reference
 from references.identifiers import detect_identifier
 from references.models import Reference
+from siteconf.admin_input import RefusesBadInput, RefusesNul
 
 
 class CitedByFilter(admin.SimpleListFilter):
@@ -32,7 +33,7 @@ class CitedByFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReferenceForm(forms.ModelForm):
+class ReferenceForm(RefusesNul, forms.ModelForm):
     """Authors, editors and publication types as rows (admin/rows.py)."""
 
     authors = NameListField(
@@ -55,7 +56,9 @@ class ReferenceForm(forms.ModelForm):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(LookupReferences, ImportReferences, admin.ModelAdmin):
+class ReferenceAdmin(
+    LookupReferences, ImportReferences, RefusesBadInput, admin.ModelAdmin
+):
     change_list_template = "admin/references/reference/change_list.html"
     form = ReferenceForm
     list_display = [
