@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles import local_pages
+from articles.absolute_urls import base_url
 from articles.models import Article, Contributor, Topic
 from articles.workflow.pages import PageChange
 from siteconf.background import retrying
@@ -55,7 +56,9 @@ TRACKING_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 MAX_PARAMETERS = 20
-SITE_TAGS = ("home", "feeds", "sitemap", "search")
+# Pages every change may touch. robots.txt and the editorial policy change
+# only with the base URL or the topics, rarely enough to purge them always.
+SITE_TAGS = ("home", "feeds", "sitemap", "search", "robots")
 BAN_HEADER = "X-Ban-Tags"
 SECRET_HEADER = "X-Purge-Secret"
 GENERATION_KEY = "page-cache-generation"
@@ -72,10 +75,12 @@ def store():
 
 
 def key(path: str, page: int | None = None) -> str:
-    """The cache key of a page: its path, and its page number after the first."""
+    """The cache key of a page: the site's base URL (pages name it, so a site
+    moved to another address never reads a page made for the old one), its
+    path, and its page number after the first."""
     if page and page > 1:
-        return f"{KEY_PREFIX}{path}?page={page}"
-    return f"{KEY_PREFIX}{path}"
+        return f"{KEY_PREFIX}{base_url()}{path}?page={page}"
+    return f"{KEY_PREFIX}{base_url()}{path}"
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,17 @@ def tags_for(change: PageChange) -> set[str]:
 
 def keys_for(change: PageChange) -> list[str]:
     """Every page-cache key a change makes stale."""
-    keys = [key("/"), key("/feed/"), key("/feed/atom/"), key("/sitemap.xml")]
+    keys = [
+        key(path)
+        for path in (
+            "/",
+            "/feed/",
+            "/feed/atom/",
+            "/sitemap.xml",
+            "/robots.txt",
+            "/editorial-policy/",
+        )
+    ]
     for slug in Article.objects.filter(pk__in=change.article_ids).values_list(
         "slug", flat=True
     ):

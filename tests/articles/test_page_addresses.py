@@ -172,5 +172,26 @@ def test_every_cached_list_page_is_purged(live, topic):
 def test_the_sitemap_keeps_its_pages_apart(client, live):
     """Django's sitemap pages (?p=2) are answered, never kept."""
     assert page_cache.address("/sitemap.xml", "p=2").key is None
-    assert page_cache.address("/sitemap.xml", "p=1").key == "page:/sitemap.xml"
+    assert page_cache.address("/sitemap.xml", "p=1").key == page_cache.key(
+        "/sitemap.xml"
+    )
     assert client.get("/sitemap.xml?x=1").status_code == 301
+
+
+def test_a_site_moved_to_another_address_never_reads_old_pages(client, live, settings):
+    """Pages name the base URL (canonical, feeds, robots.txt): the cache keys
+    carry it, so pages cached for the old address are never served at the
+    new one, live articles or not."""
+    client.get("/robots.txt")
+    assert client.get("/robots.txt")["X-Page-Cache"] == "hit"
+    settings.HEALTH_SITE = {**settings.HEALTH_SITE, "BASE_URL": "https://moved.example"}
+    response = client.get("/robots.txt")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"https://moved.example/sitemap.xml" in response.content
+
+
+def test_every_purge_reaches_robots_and_the_policy(live):
+    """Both pages name things a change can move (the base URL, topics)."""
+    keys = page_cache.keys_for(page_cache.PageChange(article_ids={live.pk}))
+    assert page_cache.key("/robots.txt") in keys
+    assert page_cache.key("/editorial-policy/") in keys

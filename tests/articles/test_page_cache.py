@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from articles import page_cache
 from articles.models import Article, PreviewLink, Topic
 from tests.conftest import create_article
 
@@ -136,7 +137,7 @@ def test_staff_with_a_session_bypass_the_cache(client, live, editor):
     client.force_login(editor)
     response = client.get(live.get_absolute_url())
     assert "X-Page-Cache" not in response
-    assert caches["pages"].get(f"page:{live.get_absolute_url()}") is None
+    assert caches["pages"].get(page_cache.key(live.get_absolute_url())) is None
 
 
 def test_a_page_is_never_stored_with_a_cookie(client, live, settings):
@@ -287,7 +288,7 @@ def test_every_purge_is_repeated_later_for_late_requests(live, editor, commit):
         .first()
     )
     assert repeat.run_after > live.withdrawn_at
-    assert f"page:{live.get_absolute_url()}" in repeat.args_kwargs["args"][0]
+    assert page_cache.key(live.get_absolute_url()) in repeat.args_kwargs["args"][0]
 
 
 def test_live_pages_published_before_preparation_are_prepared_after_migrate(live):

@@ -47,9 +47,7 @@ def test_submit_refuses_article_without_citation(writer, reference):
         article.submit_for_review(by=writer)
 
 
-def test_submit_refuses_an_article_without_a_topic(
-    article, writer, reviewer, editor
-):
+def test_submit_refuses_an_article_without_a_topic(article, writer, reviewer, editor):
     """A topic gives the article its breadcrumb and its place in the lists:
     without one it cannot be submitted, and the checklist says so."""
     article.topics.clear()
