@@ -57,7 +57,12 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The address: /articles/<slug>/. Fixed once published."),
+        # The admin shows help texts as HTML: no angle brackets here.
+        help_text=_(
+            "The last part of the article's address, as in "
+            "/articles/cervical-mucus-fertile-window/: lower-case words joined "
+            "by hyphens. Fixed once published."
+        ),
     )
     summary = models.TextField(
         _("summary"),
