@@ -7,15 +7,20 @@ dashboard, and a few notifications under the bell.
 """
 
 import datetime
+import io
 import os
 import tomllib
 from pathlib import Path
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from articles import notifications
 from articles.absolute_urls import absolute
@@ -24,6 +29,10 @@ from articles.roles import ensure_groups
 from references.models import Reference
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.toml"
+# A wide figure (wider than the review screen's column), named as uploads are
+# (articles/images.py), so that the demo shows how the desk copes with one.
+CHART = "d3e0a1c4b2f54e6a8c7d9b0e1f2a3b4c-900x360.png"
+CHART_MARK = "@demo-chart"
 DEFAULT_PASSWORD = "review-demo-2026"
 ROLES = [
     ("writer", "writer: drafts articles"),
@@ -90,6 +99,8 @@ class Command(BaseCommand):
         """Create one article and take it through its steps; False if it exists."""
         if Article.objects.filter(slug=row["slug"]).exists():
             return False
+        if CHART_MARK in row["body"]:
+            row["body"] = row["body"].replace(CHART_MARK, demo_chart())
         writer = users["writer"]
         article = Article.objects.create(
             created_by=writer,
@@ -142,3 +153,26 @@ class Command(BaseCommand):
         }
         for step in row.get("steps", []):
             transitions[step]()
+
+
+def demo_chart() -> str:
+    """The URL of the demo's wide figure, drawn and stored if it is missing."""
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{CHART}"
+    if not default_storage.exists(name):
+        width, height, left, right = 900, 360, 60, 860
+        image = Image.new("RGB", (width, height), "white")
+        draw = ImageDraw.Draw(image)
+        step = (right - left) / 10
+        draw.text((left, 24), "The first trimester, weeks 4 to 13", fill="#1d3557")
+        for n, week in enumerate(range(4, 14)):
+            x = left + n * step
+            colour = "#457b9d" if week < 6 else "#2a9d8f" if week < 11 else "#e9c46a"
+            draw.rectangle([x + 4, 120, x + step - 4, 240], fill=colour)
+            draw.text((x + step / 2 - 14, 256), f"wk {week}", fill="#1d3557")
+        draw.line([left, 250, right, 250], fill="#1d3557", width=2)
+        draw.text((left + 2 * step, 90), "early pregnancy unit", fill="#1d3557")
+        draw.text((left + 7 * step, 90), "dating scan", fill="#1d3557")
+        data = io.BytesIO()
+        image.save(data, "PNG", optimize=True)
+        default_storage.save(name, ContentFile(data.getvalue()))
+    return default_storage.url(name)
