@@ -68,3 +68,32 @@ def test_images_stay_in_their_column_on_every_desk_page(page, site_server, demo)
     column = page.locator(".markdownx-preview").bounding_box()
     image = preview.bounding_box()
     assert image["x"] + image["width"] <= column["x"] + column["width"] + 1
+
+
+def test_an_article_without_a_topic_cannot_go_to_review(page, site_server, demo):
+    """The checklist says a topic is missing, and submitting says so too;
+    the slug's help shows a whole address."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(page, site_server, "writer")
+    page.goto(site_server.url + "/admin/articles/article/add/")
+    expect(page.locator(".field-slug .help")).to_contain_text(
+        "/articles/cervical-mucus-fertile-window/"
+    )
+    page.fill("#id_title", "Spotting after ovulation")
+    page.fill("#id_summary", "What light bleeding mid-cycle can mean.")
+    page.fill(
+        "#id_meta_description",
+        "Light bleeding around ovulation is common. Learn what it can mean, when "
+        "it is nothing to worry about and when to see your GP about it.",
+    )
+    page.fill("#id_body", "Mid-cycle spotting is common [@najmabadi2021].\n")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".preflight-checklist")).to_contain_text(
+        "The article has no topic"
+    )
+    page.locator(".workflow-menu").get_by_role(
+        "button", name="Submit for medical review"
+    ).click()
+    expect(page.locator(".messagelist")).to_contain_text("no topic")
+    assert Article.objects.get(title="Spotting after ovulation").status == "draft"
