@@ -31,8 +31,8 @@ from django.utils.cache import patch_cache_control
 
 from articles import local_pages
 from articles.absolute_urls import base_url
+from articles.delivery.changes import PageChange
 from articles.models import Article, Contributor, Topic
-from articles.workflow.pages import PageChange
 from siteconf.background import retrying
 
 logger = logging.getLogger(__name__)

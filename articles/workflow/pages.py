@@ -11,7 +11,6 @@ withdrawn, it removes them. Public pages then only read. Both return a
 import datetime
 import html
 import re
-from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.absolute_urls import absolute, absolute_media, base_url
+from articles.delivery.changes import PageChange
 from articles.models import Article, Contributor, Listing, Topic
 from articles.structured_data import structured_data
 
@@ -34,23 +34,6 @@ PREPARE_BATCH = 100
 FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
 IMAGE_SOURCE = re.compile(r'\ssrc="([^"]+)"')
 IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
-
-
-@dataclass
-class PageChange:
-    """The public pages a transition changed: articles, topics, contributors.
-    The home page, the feeds, the sitemap and search change with any of them."""
-
-    article_ids: set[int] = field(default_factory=set)
-    topic_ids: set[int] = field(default_factory=set)
-    contributor_ids: set[int] = field(default_factory=set)
-
-    def __or__(self, other: "PageChange") -> "PageChange":
-        return PageChange(
-            self.article_ids | other.article_ids,
-            self.topic_ids | other.topic_ids,
-            self.contributor_ids | other.contributor_ids,
-        )
 
 
 def _listed_under(article: Article) -> tuple[set[int], set[int]]:

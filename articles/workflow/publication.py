@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import notifications, page_cache
+from articles.delivery.changes import PageChange
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
 from articles.search_index import index_after_commit
-from articles.workflow.pages import PageChange, clear_live_page, prepare_live_page
+from articles.workflow.pages import clear_live_page, prepare_live_page
 from articles.workflow.steps import (
     Status,
     lock,
