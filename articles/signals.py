@@ -12,7 +12,8 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles import notifications, page_cache
+from articles import notifications
+from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
 from articles.models import Article, Contributor, ReviewComment, Topic
 from references.models import Reference

@@ -3,7 +3,7 @@
 # Caches only what the app marks public (it sends Surrogate-Key and
 # Cache-Control: s-maxage); passes staff, sessions, previews and the admin;
 # and drops objects by surrogate key when an app server sends a BAN naming
-# them (articles/page_cache.py).
+# them (articles/delivery/page_cache.py).
 #
 # Each page is kept once, at its one address, as the app's own page cache
 # keeps it: tracking parameters (utm_*, fbclid, gclid…) are dropped, ?page=N
@@ -90,7 +90,7 @@ sub vcl_recv {
         set req.url = regsub(req.url, "\?.*$", "");
         return (hash);
     }
-    # One address per page, as articles/page_cache.py keeps them.
+    # One address per page, as articles/delivery/page_cache.py keeps them.
     if (req.url ~ "\?") {
         set req.url = regsuball(req.url,
             "(?i)(?<=[?&])(utm_[a-z0-9_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|_ga|_gl|igshid|yclid|twclid|ttclid|srsltid)(=[^&]*)?(&|$)",

@@ -150,7 +150,7 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The page cache (articles/page_cache.py): in Redis with HEALTH_PAGE_CACHE_URL
+# The page cache (articles/delivery/page_cache.py): in Redis with HEALTH_PAGE_CACHE_URL
 # (in production a Redis of its own that evicts: deploy/redis/pages.conf),
 # else REDIS_URL, else files under var/ that this machine's workers share.
 # Purges are exact; the time to live is a backstop. Off with

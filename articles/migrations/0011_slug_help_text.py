@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0010_editors_edit_journal_abbreviations'),
+        ("articles", "0010_editors_edit_journal_abbreviations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='slug',
-            field=models.SlugField(help_text="The last part of the article's address, as in /articles/cervical-mucus-fertile-window/: lower-case words joined by hyphens. Fixed once published.", max_length=200, unique=True, verbose_name='slug'),
+            model_name="article",
+            name="slug",
+            field=models.SlugField(
+                help_text="The last part of the article's address, as in /articles/cervical-mucus-fertile-window/: lower-case words joined by hyphens. Fixed once published.",
+                max_length=200,
+                unique=True,
+                verbose_name="slug",
+            ),
         ),
     ]

@@ -2,9 +2,9 @@
 
 It sits near the top of the middleware stack, so a hit costs one cache read
 and no session, CSRF, auth or CSP-nonce work, and no SQL. Only what public
-views mark cacheable (`articles.page_cache.mark`) is stored, and only for
+views mark cacheable (`articles.delivery.page_cache.mark`) is stored, and only for
 requests without a session cookie; staff, previews and share links never
-come near it. See articles/page_cache.py for keys and purges.
+come near it. See articles/delivery/page_cache.py for keys and purges.
 """
 
 import contextlib
@@ -14,7 +14,8 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from articles import local_pages, page_cache
+from articles import local_pages
+from articles.delivery import page_cache
 
 MAX_BODY = 2 * 1024 * 1024
 

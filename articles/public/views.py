@@ -13,8 +13,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from articles import page_cache
 from articles.absolute_urls import absolute
+from articles.delivery import page_cache
 from articles.models import Article, Contributor, Listing, Topic
 from articles.public import search as article_search
 from articles.public.contributors import ContributorPage

@@ -266,7 +266,7 @@ def prepare_unprepared_pages(using: str = "default") -> int:
     withdrawal meanwhile is never undone, and purged once it commits (imported
     here: page_cache imports this module).
     """
-    from articles import page_cache
+    from articles.delivery import page_cache
 
     articles = Article.objects.using(using).live()
     moved = articles.filter(_for_another_base_url()).exists()

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import notifications, page_cache
+from articles import notifications
+from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
 from articles.search_index import index_after_commit

@@ -8,7 +8,8 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from articles import local_pages, page_cache
+from articles import local_pages
+from articles.delivery import page_cache
 from tests.conftest import needs_redis
 
 REDIS = "redis://127.0.0.1:6379/13"

@@ -4,7 +4,7 @@ parameters are ignored, and ?page=N counts only on lists."""
 
 import pytest
 
-from articles import page_cache
+from articles.delivery import page_cache
 from tests.conftest import create_article
 
 # What a reader, a crawler or a hostile client may put after an article's

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from articles import page_cache
+from articles.delivery import page_cache
 from articles.models import Article, PreviewLink, Topic
 from tests.conftest import create_article
 
@@ -260,7 +260,7 @@ def test_live_listings_follow_publication(live, editor, commit):
 def test_a_page_rendered_across_a_purge_is_not_stored(rf, live):
     """A request that read the old data before a commit must not store what
     it rendered if a purge happened meanwhile."""
-    from articles import page_cache
+    from articles.delivery import page_cache
     from articles.public.middleware import PageCacheMiddleware
     from articles.public.views import article_detail
 
@@ -283,7 +283,9 @@ def test_every_purge_is_repeated_later_for_late_requests(live, editor, commit):
     with commit():
         live.unpublish(by=editor, reason="Gone.")
     repeat = (
-        DBTaskResult.objects.filter(task_path="articles.page_cache.purge_again")
+        DBTaskResult.objects.filter(
+            task_path="articles.delivery.page_cache.purge_again"
+        )
         .order_by("-enqueued_at")
         .first()
     )
