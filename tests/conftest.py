@@ -6,7 +6,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 
-from articles import local_pages
+from articles.delivery import local_pages
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
 from references.models import Reference

@@ -29,8 +29,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from articles import local_pages
 from articles.absolute_urls import base_url
+from articles.delivery import local_pages
 from articles.delivery.changes import PageChange
 from articles.models import Article, Contributor, Topic
 from siteconf.background import retrying

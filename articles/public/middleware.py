@@ -14,8 +14,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from articles import local_pages
-from articles.delivery import page_cache
+from articles.delivery import local_pages, page_cache
 
 MAX_BODY = 2 * 1024 * 1024
 

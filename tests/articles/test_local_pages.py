@@ -1,5 +1,5 @@
 """Each app process's own copies of pages, kept exact by purges announced over
-Redis (articles/local_pages.py). Runs against a real Redis server."""
+Redis (articles/delivery/local_pages.py). Runs against a real Redis server."""
 
 import json
 import time
@@ -8,8 +8,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from articles import local_pages
-from articles.delivery import page_cache
+from articles.delivery import local_pages, page_cache
 from tests.conftest import needs_redis
 
 REDIS = "redis://127.0.0.1:6379/13"
