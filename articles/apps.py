@@ -12,7 +12,7 @@ def install_database_rules(using, **kwargs) -> None:
 
 def prepare_unprepared_pages(using, **kwargs) -> None:
     """Prepare live articles published before prepared pages existed (upgrades)."""
-    from articles.workflow.pages import prepare_unprepared_pages as prepare
+    from articles.delivery.prepared import prepare_unprepared_pages as prepare
 
     prepare(using)
 

@@ -1,7 +1,7 @@
 """JSON-LD for article pages, from the live revision and its approval, and
 for the home, topic and contributor pages.
 
-An article's is built once, when it goes live (articles/workflow/pages.py),
+An article's is built once, when it goes live (articles/delivery/prepared.py),
 and stored with it; the page only writes it out.
 """
 

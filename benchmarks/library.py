@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.absolute_urls import base_url
+from articles.delivery.prepared import PAGE_FORMAT
 from articles.models import (
     Article,
     Listing,
@@ -30,7 +31,6 @@ from articles.models import (
     Topic,
 )
 from articles.rendering import reference_list_html, render
-from articles.workflow.pages import PAGE_FORMAT
 from references.models import Reference
 
 COMMON = [

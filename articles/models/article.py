@@ -237,7 +237,7 @@ class Article(models.Model):
         help_text=_("Date, revision and note of every publication, for readers."),
     )
     # What public pages show of the live article, prepared when it goes live
-    # (articles/workflow/pages.py) so that a request only reads it.
+    # (articles/delivery/prepared.py) so that a request only reads it.
     live_card = models.JSONField(default=dict, editable=False)
     # The card lists show, with and without its topics: plain text columns, so
     # a list reads them without decoding JSON.

@@ -2,7 +2,7 @@
 medically reviewed apart: two ranges of the listing index, read in one query.
 
 Publishing lists each author under `latest` and the reviewer under
-`reviewed`, keyed by the contributor (articles/workflow/pages.py).
+`reviewed`, keyed by the contributor (articles/delivery/prepared.py).
 """
 
 from django.db import connection

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from articles import notifications
 from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
+from articles.delivery.prepared import clear_live_page, prepare_live_page
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
 from articles.search_index import index_after_commit
-from articles.workflow.pages import clear_live_page, prepare_live_page
 from articles.workflow.steps import (
     Status,
     lock,

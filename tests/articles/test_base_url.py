@@ -5,8 +5,8 @@ drops the copies that name the old one."""
 import pytest
 from django.core.management import call_command
 
+from articles.delivery.prepared import prepare_unprepared_pages
 from articles.models import Article
-from articles.workflow.pages import prepare_unprepared_pages
 from tests.conftest import publish
 from tests.page_urls import page_urls
 

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from articles.delivery.prepared import prepare_unprepared_pages
 from articles.models import Article, Contributor
 from articles.public.feeds import feed_html
-from articles.workflow.pages import prepare_unprepared_pages
 from tests.conftest import create_article, publish
 
 BASE = "http://127.0.0.1:8000"
@@ -296,7 +296,7 @@ def test_time_datetime_values_are_valid_html(client, live, url):
         first_published_at=live.first_published_at.replace(microsecond=123456)
     )
     live.refresh_from_db()
-    from articles.workflow.pages import prepare_live_page
+    from articles.delivery.prepared import prepare_live_page
 
     prepare_live_page(
         Article.objects.select_related("live_revision", "live_approval").get(pk=live.pk)

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.absolute_urls import absolute, absolute_media, base_url
+from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
 from articles.models import Article, Contributor, Listing, Topic
 from articles.structured_data import structured_data
@@ -263,11 +264,8 @@ def prepare_unprepared_pages(using: str = "default") -> int:
     older PAGE_FORMAT or another base URL; returns how many.
 
     Each batch is re-read under its row locks, so a publication or a
-    withdrawal meanwhile is never undone, and purged once it commits (imported
-    here: page_cache imports this module).
+    withdrawal meanwhile is never undone, and purged once it commits.
     """
-    from articles.delivery import page_cache
-
     articles = Article.objects.using(using).live()
     moved = articles.filter(_for_another_base_url()).exists()
     pks = articles.filter(_unprepared()).order_by("last_published_at", "pk")
