@@ -1,6 +1,6 @@
 """Full-text search of live articles: the reader's queries.
 
-On PostgreSQL the stored tsvector (see articles/search_index.py) is matched
+On PostgreSQL the stored tsvector (see articles/delivery/search_index.py) is matched
 with websearch syntax, ranked with ts_rank and highlighted with ts_headline.
 On SQLite: a simpler case-insensitive match, newest first.
 """
@@ -15,7 +15,7 @@ from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.search_index import CONFIG, is_postgresql
+from articles.delivery.search_index import CONFIG, is_postgresql
 from articles.text import single_line
 
 MAX_QUERY_LENGTH = 200

@@ -17,8 +17,8 @@ from articles import notifications
 from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
 from articles.delivery.prepared import clear_live_page, prepare_live_page
+from articles.delivery.search_index import index_after_commit
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
-from articles.search_index import index_after_commit
 from articles.workflow.steps import (
     Status,
     lock,

@@ -73,5 +73,5 @@ def test_two_schedulers_publish_a_due_article_exactly_once(approved_article, edi
     )
     queued = Counter(DBTaskResult.objects.values_list("task_path", flat=True))
     assert queued["articles.tasks.send_notification"] == 1
-    assert queued["articles.search_index.update_search_index"] == 1
+    assert queued["articles.delivery.search_index.update_search_index"] == 1
     assert set(queued.values()) == {1}  # nor any other task twice

@@ -10,12 +10,12 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import search_index
+from articles.delivery import search_index
 from articles.models import Article
 from tests.conftest import create_article
 from tests.tasks import run_tasks
 
-INDEX_TASK = "articles.search_index.update_search_index"
+INDEX_TASK = "articles.delivery.search_index.update_search_index"
 
 
 def indexed_text(article) -> str:
