@@ -22,8 +22,8 @@ from django.utils.safestring import mark_safe
 from articles.absolute_urls import absolute, absolute_media, base_url
 from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
+from articles.delivery.structured_data import structured_data
 from articles.models import Article, Contributor, Listing, Topic
-from articles.structured_data import structured_data
 
 Kind = Listing.Kind
 RELATED_COUNT = 4

@@ -15,14 +15,14 @@ from django.views.decorators.http import require_safe
 
 from articles.absolute_urls import absolute
 from articles.delivery import page_cache
-from articles.models import Article, Contributor, Listing, Topic
-from articles.public import search as article_search
-from articles.public.contributors import ContributorPage
-from articles.structured_data import (
+from articles.delivery.structured_data import (
     contributor_structured_data,
     site_structured_data,
     topic_structured_data,
 )
+from articles.models import Article, Contributor, Listing, Topic
+from articles.public import search as article_search
+from articles.public.contributors import ContributorPage
 
 PAGE_SIZE = 10
 # Cards are prepared when an article goes live: a list reads only their HTML.
