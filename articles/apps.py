@@ -32,5 +32,6 @@ class ArticlesConfig(AppConfig):
             sender=self,
             dispatch_uid="articles.prepare_unprepared_pages",
         )
-        # Connects the reference-change receivers, once the models are loaded.
-        from articles import signals  # noqa: F401
+        # Connect the receivers (reference changes, retraction notices), once
+        # the models are loaded.
+        from articles import retraction_checks, signals  # noqa: F401

@@ -1,6 +1,7 @@
 """Re-checking the articles that cite references with a retraction notice.
 
-`import_retractions` records notices on references; this brings the working
+`import_retractions` records notices on references and sends
+`references.signals.notices_changed`; this answers it: it brings the working
 copies citing them up to date (a new revision, so they need review again)
 and finds the live pages that cite a retracted source. The library-wide
 re-check runs as a task, after an import or nightly.
@@ -10,10 +11,12 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.dispatch import receiver
 
 from articles.models import Article
 from articles.signals import propagate_reference_change
 from references.models import Reference
+from references.signals import NoticeReport, notices_changed
 from siteconf.background import retrying
 
 logger = logging.getLogger(__name__)
@@ -81,3 +84,32 @@ def recheck_retractions(attempt: int = 1) -> dict:
         len(urgent),
     )
     return {"references": len(ids), "articles_updated": changed, "urgent": urgent}
+
+
+@receiver(notices_changed, dispatch_uid="articles.recheck_after_notices")
+def recheck_after_notices(
+    sender,
+    reference_ids: list[int],
+    retracted_ids: list[int] | None,
+    progress: Callable[[int], None] | None = None,
+    in_background: bool = False,
+    **kwargs,
+) -> NoticeReport:
+    """Re-check the articles citing references whose notice changed (or queue
+    the library-wide re-check), and name the live ones citing a retracted
+    source."""
+    report = NoticeReport()
+    if in_background:
+        result = recheck_retractions.enqueue()
+        report.lines.append(
+            f"The re-check of citing articles is queued (task {result.id}); "
+            "a worker runs it and logs its progress."
+        )
+    else:
+        updated = recheck_citing_articles(reference_ids, progress=progress)
+        report.lines.append(f"{updated} article(s) updated; they need review again.")
+    for article in live_articles_citing_retracted(retracted_ids):
+        report.warnings.append(
+            f"URGENT REVIEW: “{article.title}” is live and cites a retracted source."
+        )
+    return report

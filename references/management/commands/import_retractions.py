@@ -1,19 +1,16 @@
 """Record retractions, corrections and concerns from the Retraction Watch CSV,
-then re-check the articles that cite the references concerned."""
+then tell the apps citing the references concerned (`notices_changed`), which
+re-check their texts."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.retraction_checks import (
-    live_articles_citing_retracted,
-    recheck_citing_articles,
-    recheck_retractions,
-)
 from references.library import record_retractions
 from references.models import Reference
 from references.retractions import RetractionIndex, iter_notices
+from references.signals import notices_changed
 
 
 class Command(BaseCommand):
@@ -40,39 +37,35 @@ class Command(BaseCommand):
         if file is not None:
             changed, retracted = self.import_file(file)
             ids = [reference.pk for reference in changed]
-            urgent = live_articles_citing_retracted([r.pk for r in retracted])
+            retracted_ids = [reference.pk for reference in retracted]
         else:
             ids = list(
                 Reference.objects.exclude(retraction_status="")
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            urgent = live_articles_citing_retracted()
-        if in_background:
-            result = recheck_retractions.enqueue()
-            self.stdout.write(
-                f"The re-check of citing articles is queued (task {result.id}); "
-                "a worker runs it and logs its progress."
+            retracted_ids = None
+        # Drafts and pending approvals pick up the notice (and need review);
+        # live pages keep their frozen copy until then.
+        with tqdm(
+            total=len(ids),
+            unit="ref",
+            desc="Re-checking",
+            file=self.stderr,
+            disable=in_background or not ids,
+        ) as bar:
+            answers = notices_changed.send(
+                sender=Reference,
+                reference_ids=ids,
+                retracted_ids=retracted_ids,
+                progress=bar.update,
+                in_background=in_background,
             )
-        else:
-            # Drafts and pending approvals pick up the notice (and need review);
-            # live pages keep their frozen copy until then.
-            with tqdm(
-                total=len(ids),
-                unit="ref",
-                desc="Re-checking",
-                file=self.stderr,
-                disable=not ids,
-            ) as bar:
-                updated = recheck_citing_articles(ids, progress=bar.update)
-            self.stdout.write(f"{updated} article(s) updated; they need review again.")
-        for article in urgent:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"URGENT REVIEW: “{article.title}” is live and cites a "
-                    "retracted source."
-                )
-            )
+        for _receiver, report in answers:
+            for line in report.lines:
+                self.stdout.write(line)
+            for warning in report.warnings:
+                self.stdout.write(self.style.WARNING(warning))
 
     def import_file(self, file: Path) -> tuple[list, list]:
         index = RetractionIndex()
