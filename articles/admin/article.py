@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin import comments, dashboard, history, preview_links, review
 from articles.admin.actions import WorkflowActions
 from articles.admin.diffs import compare
-from articles.admin.editor import EDITOR_SCRIPTS
+from articles.admin.editor import EDITOR_SCRIPTS, change_form_page
 from articles.admin.filters import (
     AwaitingMyReviewFilter,
     LiveFilter,
@@ -208,6 +208,7 @@ class ArticleAdmin(WorkflowActions, RefusesBadInput, admin.ModelAdmin):
             context.update(comments.change_form_context(request, obj))
             context.update(decision_context(obj))
             context.update(changes_context(obj))
+        context.update(change_form_page(context["media"]))
         return super().render_change_form(request, context, add, change, **kw)
 
     def save_related(self, request, form, formsets, change):

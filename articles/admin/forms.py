@@ -6,8 +6,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import AdminMarkdownxWidget
 
+from articles.admin.editor import MarkdownEditor
 from articles.models import Article
 from articles.names import person_name
 from siteconf.admin_input import RefusesNul
@@ -93,7 +93,7 @@ class ArticleForm(RefusesNul, forms.ModelForm):
         ]
         widgets = {
             # The citation picker (static/editorial/cite/) searches here.
-            "body": AdminMarkdownxWidget(
+            "body": MarkdownEditor(
                 attrs={"data-cite-url": reverse_lazy("cite_search")}
             ),
             "summary": forms.Textarea(attrs={"rows": 3}),

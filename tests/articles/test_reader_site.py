@@ -280,4 +280,4 @@ def test_admin_shows_seo_counter_script(client, article, writer):
     html = client.get(
         reverse("admin:articles_article_change", args=[article.pk])
     ).content.decode()
-    assert "editorial/seo-counter" in html
+    assert "editorial/editor/editor" in html

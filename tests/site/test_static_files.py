@@ -25,7 +25,7 @@ def test_every_relative_import_in_our_modules_names_a_hashed_file(tmp_path):
     paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     modules = [name for name in paths if name.startswith("editorial/")]
     modules = [name for name in modules if name.endswith(".js")]
-    assert len(modules) > 20
+    assert len(modules) >= 15
     imports = 0
     for name in modules:
         hashed = tmp_path / paths[name]
@@ -33,4 +33,5 @@ def test_every_relative_import_in_our_modules_names_a_hashed_file(tmp_path):
             imports += 1
             assert HASHED.search(target), f"{name} imports {target} unhashed"
             assert (hashed.parent / target).resolve().is_file(), target
-    assert imports > 15
+    # Static imports and the editor's dynamic import() of what it loads later.
+    assert imports >= 15

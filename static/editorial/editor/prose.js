@@ -172,8 +172,12 @@ function escapeRegExp(text) {
 // offsets of every use.
 export function findJargon(masked, terms) {
   const found = [];
+  // Most terms are not in a given text: a plain search for their first word
+  // rules them out before the (slower) search for whole words.
+  const lower = masked.toLowerCase();
   for (const entry of terms) {
     const names = [entry.term, ...(entry.variants || [])];
+    if (!names.some((name) => lower.includes(name.toLowerCase().split(/\s+/)[0]))) continue;
     const pattern = names
       .map((name) => escapeRegExp(name).replace(/\s+/g, "\\s+"))
       .join("|");

@@ -3,7 +3,8 @@
 // a file picker. The upload starts at once; a dialog asks for alt text and an
 // optional caption; then `![alt](url "caption")` goes in on a line of its
 // own, with a blank line either side. A captioned image alone in its
-// paragraph renders as a figure with a figcaption.
+// paragraph renders as a figure with a figcaption. The editor
+// (../editor/editor.js) attaches it when the writer first needs it.
 
 import { insertBlock } from "../cite/text.js";
 import { ImageDialog } from "./dialog.js";
@@ -41,8 +42,14 @@ function images(fileList) {
   return [...(fileList || [])].filter((file) => ACCEPTED.includes(file.type));
 }
 
-function attach(textarea) {
+// Returns what inserts files handed over by the editor before this was here.
+export function attach(textarea) {
   const editor = textarea.closest(".markdownx") || textarea.parentElement;
+  // The dialog's styles sit beside this module.
+  const styles = document.createElement("link");
+  styles.rel = "stylesheet";
+  styles.href = new URL("./images.css", import.meta.url).href;
+  document.head.append(styles);
   const picker = Object.assign(document.createElement("input"), {
     type: "file",
     accept: ACCEPTED.join(","),
@@ -60,26 +67,20 @@ function attach(textarea) {
   textarea.addEventListener("editor:command", (event) => {
     if (event.detail?.command === "image") picker.click();
   });
-  // Capturing on the editor runs before markdownx's own drop and paste
-  // handlers, which would insert an image with no alt text.
+  // Capturing on the editor, before the browser's own drop and paste.
   for (const type of ["drop", "paste"]) {
-    editor.addEventListener(type, (event) => {
-      const transfer = type === "drop" ? event.dataTransfer : event.clipboardData;
-      const files = images(transfer && transfer.files);
-      if (!files.length) return;
-      event.preventDefault();
-      event.stopPropagation();
-      insertImages(textarea, files);
-    }, true);
+    editor.addEventListener(
+      type,
+      (event) => {
+        const transfer = type === "drop" ? event.dataTransfer : event.clipboardData;
+        const files = images(transfer && transfer.files);
+        if (!files.length) return;
+        event.preventDefault();
+        event.stopPropagation();
+        insertImages(textarea, files);
+      },
+      true,
+    );
   }
+  return (files) => insertImages(textarea, images(files));
 }
-
-const fields = document.querySelectorAll("textarea[data-markdownx-upload-urls-path]");
-if (fields.length) {
-  // The dialog's and the preview's figure styles sit beside this module.
-  const styles = document.createElement("link");
-  styles.rel = "stylesheet";
-  styles.href = new URL("./images.css", import.meta.url).href;
-  document.head.append(styles);
-}
-fields.forEach(attach);
