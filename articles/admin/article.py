@@ -78,7 +78,7 @@ class ArticleAdmin(WorkflowActions, RefusesBadInput, admin.ModelAdmin):
     show_full_result_count = False
 
     class Media:
-        css = {"all": ["editorial/admin.css"]}
+        # editorial/admin.css comes with every admin page (admin/base_site.html).
         js = EDITOR_SCRIPTS
 
     fieldsets = [

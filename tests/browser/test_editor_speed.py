@@ -35,12 +35,22 @@ def open_draft(page, site_server):
     return body
 
 
-def test_the_change_form_needs_at_most_30_requests(browser, site_server, demo):
-    """From an empty cache, everything the writer's draft loads until the
+@pytest.mark.parametrize(
+    "username, slug",
+    [
+        ("writer", DRAFT),  # a draft
+        ("writer", "cervical-mucus-and-miscarriage"),  # sent back, with its panel
+        ("editor", "bleeding-in-early-pregnancy"),  # in review: locked, changes folded
+    ],
+)
+def test_the_change_form_needs_at_most_30_requests(
+    browser, site_server, demo, username, slug
+):
+    """From an empty cache, everything the article form loads until the
     editor is ready and the network is quiet: the page, styles, scripts,
     images, the favicon. The preview and the jargon list come with the page."""
     login_context = browser.new_context()
-    login(login_context.new_page(), site_server, "writer")
+    login(login_context.new_page(), site_server, username)
     session = login_context.storage_state()
     login_context.close()
     # A new context: logged in, nothing cached.
@@ -50,7 +60,8 @@ def test_the_change_form_needs_at_most_30_requests(browser, site_server, demo):
     page = context.new_page()
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(change_url(site_server))
+    article = Article.objects.get(slug=slug)
+    page.goto(f"{site_server.url}/admin/articles/article/{article.pk}/change/")
     expect(page.locator("html[data-editor=ready]")).to_have_count(1)
     expect(page.locator(".markdownx-preview .article-preview")).not_to_be_empty()
     page.wait_for_load_state("networkidle")
