@@ -92,10 +92,13 @@ clean:
 
 # Pages against whitenoise, the framework floor, nginx and Varnish, at 0, 10,000
 # and 100,000 articles, on PostgreSQL; prints ratios (see benchmarks/bench.py).
-# Then the desk: diffs of a long article (benchmarks/desk.py).
+# Then the desk: diffs of a long article (benchmarks/desk.py), and in Chromium
+# the preview's lag behind typing and the article form's weight
+# (benchmarks/desk_browser.py).
 # BENCH_SIZES=0,10000 make bench is quicker.
 bench: export DJANGO_SECRET_KEY ?= benchmark-only
 bench: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/desk.py
+	$(PY) benchmarks/desk_browser.py --rounds 3
