@@ -1,7 +1,7 @@
 """gunicorn settings for production: `make serve` and deploy/systemd/health-web.service.
 
 The worker settings come from measurements on a 2-core machine (figures and
-commands in docs/deploy.md). Each can be changed from the environment:
+commands in docs/operations.md). Each can be changed from the environment:
 GUNICORN_BIND (comma-separated, default 127.0.0.1:8000), GUNICORN_WORKERS,
 GUNICORN_THREADS; anything else through gunicorn's own GUNICORN_CMD_ARGS.
 """
@@ -19,7 +19,7 @@ bind = [
     if address.strip()
 ]
 
-# Measured on 2 cores (docs/deploy.md): the uncached article page costs about
+# Measured on 2 cores (docs/operations.md): the uncached article page costs about
 # 9 ms of CPU whatever the worker type, so 2 to 3 processes fill the cores
 # (5 were slower); a cheap response (a static file, a cached page) went 1.7x
 # faster with gthread than with sync workers, which close every connection.
@@ -42,7 +42,7 @@ keepalive = 5
 
 # Replace each worker after 1.0 to 1.2 million requests: a safety net for a
 # leak we have not seen, at staggered times so workers started together never
-# restart together. Measured (docs/deploy.md): a worker's memory stopped
+# restart together. Measured (docs/operations.md): a worker's memory stopped
 # growing after its first ~25,000 cached pages and stayed flat to 580,000,
 # while a new worker costs 0.5-0.8 s of CPU, about 900 cached pages. At 20,000
 # the workers restarted every few seconds under cached traffic, about 5 % of

@@ -32,7 +32,7 @@ def check_connection(connection: psycopg.Connection) -> None:
 def for_pgbouncer(database: dict) -> dict:
     """`database` (a DATABASES entry) made safe behind PgBouncer in
     transaction mode, which gives each transaction whichever server connection
-    is free: nothing may outlive a transaction on one (docs/deploy.md)."""
+    is free: nothing may outlive a transaction on one (docs/operations.md)."""
     options = database.setdefault("OPTIONS", {})
     # psycopg's prepared statements live on one server connection; PgBouncer
     # before 1.21 cannot carry them to the next one.

@@ -49,7 +49,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    # Readiness for load balancers; the status for monitoring (docs/deploy.md).
+    # Readiness for load balancers; the status for monitoring (docs/operations.md).
     path("healthz", health.healthz, name="healthz"),
     path("healthz/status", health.status, name="healthz_status"),
     path("", include("articles.public.urls")),

@@ -1,4 +1,4 @@
-"""The layout the README's map describes: imports go one way, modules stay small."""
+"""The layout docs/architecture.md describes: imports go one way, modules stay small."""
 
 import ast
 from pathlib import Path

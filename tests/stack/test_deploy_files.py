@@ -1,4 +1,4 @@
-"""deploy/systemd/ and docs/deploy.md stay true to the code they run."""
+"""deploy/systemd/ and docs/operations.md stay true to the code they run."""
 
 import configparser
 import re
@@ -91,8 +91,8 @@ def test_every_variable_in_the_example_environment_is_read_somewhere():
 
 
 def test_the_deploy_guide_names_the_units_and_settings_it_documents():
-    """docs/deploy.md and the files it points to agree."""
-    guide = (ROOT / "docs" / "deploy.md").read_text()
+    """docs/operations.md and the files it points to agree."""
+    guide = (ROOT / "docs" / "operations.md").read_text()
     for path in UNITS.iterdir():
         assert path.name in guide
     for name in ("DJANGO_DB_PGBOUNCER", "prepare_threshold", "server_side_binding"):

@@ -76,7 +76,7 @@ def test_serves_healthz_with_the_production_config(servers, tmp_path, server_dat
 
 def test_workers_are_replaced_seldom_and_at_staggered_times():
     """A new worker costs about 0.6 s of CPU, some 900 cached pages
-    (docs/deploy.md): a limit of at least 500,000 requests keeps that under
+    (docs/operations.md): a limit of at least 500,000 requests keeps that under
     0.2 % of the CPU, where 20,000 spent about 5 % and raised p99; a jitter
     of a tenth or more spreads the restarts of workers started together."""
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))

@@ -481,7 +481,7 @@ def get_from(source: str, port: int, path: str) -> int:
 def test_the_documented_nginx_admits_only_the_private_network(
     servers, tmp_path, server_database
 ):
-    """docs/deploy.md's nginx in front of gunicorn: from 127.0.0.1 both
+    """docs/operations.md's nginx in front of gunicorn: from 127.0.0.1 both
     health URLs answer 200; from 127.0.0.2 (neither loopback rule nor
     10.0.0.0/8) nginx refuses both, while pages stay public."""
     from tests.stack.test_gunicorn import start_gunicorn

@@ -1,4 +1,4 @@
-"""The nginx configuration docs/deploy.md gives, run for real (Debian's
+"""The nginx configuration docs/operations.md gives, run for real (Debian's
 nginx) in front of gunicorn, on free ports, with a throwaway certificate."""
 
 import os
@@ -26,7 +26,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def documented_config() -> str:
-    guide = (ROOT / "docs" / "deploy.md").read_text()
+    guide = (ROOT / "docs" / "operations.md").read_text()
     return re.search(r"```nginx\n(.*?)```", guide, re.S)[1]
 
 

@@ -182,7 +182,7 @@ def proxied(module_servers, server_database, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def edge(proxied, module_servers):
-    """nginx with the configuration docs/deploy.md gives, in front of Varnish:
+    """nginx with the configuration docs/operations.md gives, in front of Varnish:
     the whole public stack. Yields a function that requests a path through
     it (following one redirect to a page's address)."""
     from tests.stack.test_nginx import start_nginx

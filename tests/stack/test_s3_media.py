@@ -45,7 +45,7 @@ def moto_server(tmp_path_factory):
 
 
 def public_read(bucket: str) -> dict:
-    """The bucket policy docs/deploy.md gives: anyone may read, nobody list."""
+    """The bucket policy docs/operations.md gives: anyone may read, nobody list."""
     return {
         "Version": "2012-10-17",
         "Statement": [
