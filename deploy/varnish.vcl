@@ -18,7 +18,7 @@
 # in its environment; the public listener refuses BAN and PURGE.
 #
 # Run (deploy/systemd/varnish.service.d/health.conf has the same line):
-#   HEALTH_PURGE_SECRET=… varnishd -a 127.0.0.1:6081 -a purge=127.0.0.1:6082 \
+#   HEALTH_PURGE_SECRET=… varnishd -a 127.0.0.1:6081 -a purge=127.0.0.1:6085 \
 #     -f /etc/varnish/health.vcl -s pages=malloc,256m -s variants=malloc,32m
 # The tests (tests/stack/) start it with the backend below rewritten.
 

@@ -97,3 +97,18 @@ def test_an_article_without_a_topic_cannot_go_to_review(page, site_server, demo)
     ).click()
     expect(page.locator(".messagelist")).to_contain_text("no topic")
     assert Article.objects.get(title="Spotting after ovulation").status == "draft"
+
+
+def test_what_is_hidden_stays_hidden(page, site_server, demo):
+    """The admin's .errornote is display: block, which showed empty red boxes
+    under the alt text and the comment box; the hidden attribute now wins."""
+    login(page, site_server, "reviewer")
+    article = Article.objects.get(slug=SLUG)
+    for path in ["change", "review"]:
+        page.goto(f"{site_server.url}/admin/articles/article/{article.pk}/{path}/")
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll("[hidden]")]
+                .filter((e) => getComputedStyle(e).display !== "none")
+                .map((e) => e.outerHTML.slice(0, 80))"""
+        )
+        assert shown == [], path

@@ -40,7 +40,7 @@ SELECT = """(element, text) => {
 
 def shot(page, name: str) -> None:
     """The screen as the person sees it, not the whole page."""
-    folder = screenshot_folder()
+    folder = screenshot_folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / name))
 
