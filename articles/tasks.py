@@ -12,7 +12,7 @@ runs, and its errors name no address.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 
 from articles import letters
 from articles.text import single_line
@@ -47,7 +47,7 @@ def send_notification(
         for address in addresses
     ]
     try:
-        get_connection(fail_silently=False).send_messages(messages)
+        mailers.default.send_messages(messages)
     except Exception as error:
         code = getattr(error, "smtp_code", None) or getattr(error, "errno", None)
         raise NotificationNotSent(
