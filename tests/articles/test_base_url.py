@@ -34,12 +34,6 @@ def live(article, topic, writer, reviewer, editor, base_url, commit):
         return publish(article, writer, reviewer, editor)
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run the block's on-commit work (the purges) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def assert_on(base: str, html: str) -> None:
     urls = page_urls(html)
     assert len(urls) > 10

@@ -11,21 +11,8 @@ from tests.conftest import create_article
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run the block's on-commit work (the purges) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def live(live_article, topic, writer, reviewer, editor, commit):
-    """A live article with a topic, published with its purge run."""
-    live_article.topics.add(topic)
-    live_article.save_revision(by=writer)
-    live_article.submit_for_review(by=writer)
-    live_article.approve(by=reviewer)
-    with commit():
-        live_article.publish(by=editor)
-    return live_article
+def live(live_in_topic):
+    return live_in_topic
 
 
 def update(article, writer, reviewer, editor, commit, **fields):

@@ -10,12 +10,6 @@ from articles.workflow import WorkflowError, unpublish
 from tests.conftest import create_article
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run the block's on-commit work (the purges) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def go_live(article, writer, reviewer, editor, commit):
     article.submit_for_review(by=writer)
     article.approve(by=reviewer)

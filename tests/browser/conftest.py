@@ -145,3 +145,22 @@ def screenshot(page, name: str) -> None:
     folder = screenshot_folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / name), full_page=True)
+
+
+# Select the first occurrence of `text` inside `element`, as a reader dragging
+# the mouse over it would (page.locator(...).evaluate(SELECT_TEXT, text)).
+SELECT_TEXT = """(element, text) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(text);
+    if (at === -1) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + text.length);
+    const selection = document.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return;
+  }
+  throw new Error("not found: " + text);
+}"""

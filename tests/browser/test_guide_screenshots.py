@@ -15,27 +15,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article, Review, ReviewComment
-from tests.browser.conftest import login, screenshot_folder
+from tests.browser.conftest import SELECT_TEXT, login, screenshot_folder
 
 pytestmark = pytest.mark.browser
 
 SENT_BACK = "Cervical mucus and miscarriage: what the research says"
 UPDATE_IN_REVIEW = "Progesterone and miscarriage: what the trials show"
 APPROVED = "After a miscarriage is diagnosed: your options"
-SELECT = """(element, text) => {
-  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(text);
-    if (at === -1) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + text.length);
-    document.getSelection().removeAllRanges();
-    document.getSelection().addRange(range);
-    return;
-  }
-  throw new Error("not found: " + text);
-}"""
 
 
 def shot(page, name: str) -> None:
@@ -204,7 +190,7 @@ def test_reviewer_reviews_an_update(page, site_server, demo):
     queue.get_by_role("link", name=UPDATE_IN_REVIEW).click()
     expect(page.locator(".review-baseline")).to_contain_text("which you reviewed")
     expect(page.locator(".review-body ins").first).to_be_visible()
-    page.locator(".review-body").evaluate(SELECT, "whether progesterone is right")
+    page.locator(".review-body").evaluate(SELECT_TEXT, "whether progesterone is right")
     page.get_by_role("button", name="Comment", exact=True).click()
     page.fill(
         "#id_comment_body",

@@ -9,25 +9,9 @@ from playwright.sync_api import expect
 
 from articles.models import Article, ReviewComment
 from tests.browser.accessibility import serious_violations
-from tests.browser.conftest import login, logout, screenshot
+from tests.browser.conftest import SELECT_TEXT, login, logout, screenshot
 
 pytestmark = pytest.mark.browser
-
-SELECT = """(element, text) => {
-  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(text);
-    if (at === -1) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + text.length);
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return;
-  }
-  throw new Error("not found: " + text);
-}"""
 
 
 def review_screen(page, site_server, slug):
@@ -37,7 +21,7 @@ def review_screen(page, site_server, slug):
 
 
 def select_text(page, text):
-    page.locator(".review-body").evaluate(SELECT, text)
+    page.locator(".review-body").evaluate(SELECT_TEXT, text)
 
 
 def test_inline_comment_reaches_the_writer(page, site_server, demo):
