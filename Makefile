@@ -37,6 +37,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 	@echo "Background tasks run in a worker (db_worker); scheduled go-lives and withdrawals every 60 s (publish_scheduled --loop 60)."
 	@echo "Serving on $(HEALTH_SITE_BASE_URL)/ (admin: $(HEALTH_SITE_BASE_URL)/admin/; health: /healthz, /healthz/status). Press Ctrl-C to stop."
+	@echo "Log in with a demo password above, then the code from: $(PY) manage.py demo_code reviewer (or writer, editor, admin)."
 	@$(PY) manage.py publish_scheduled --loop 60 & scheduler=$$!; \
 	$(PY) manage.py heartbeat --loop 60 & heartbeat=$$!; \
 	$(WORKER) & worker=$$!; \

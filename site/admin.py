@@ -19,12 +19,13 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from siteconf.admin_input import ModelForm, RefusesBadInput, RefusesNul
+from siteconf.mfa import reset
 
 # What anyone allowed to view the results sees of one.
 SUMMARY_FIELDS = [
@@ -110,6 +111,18 @@ class UserCreationForm(RefusesNul, auth_forms.AdminUserCreationForm):
 class UserAdmin(RefusesBadInput, auth_admin.UserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
+
+    def get_urls(self):
+        """The superuser's reset of a user's second factors (the change page
+        links to it: templates/admin/auth/user/change_form.html)."""
+        return [
+            path(
+                "<int:user_id>/reset-second-factors/",
+                self.admin_site.admin_view(reset.reset_second_factors),
+                name="auth_user_reset_second_factors",
+            ),
+            *super().get_urls(),
+        ]
 
 
 class GroupAdmin(RefusesBadInput, auth_admin.GroupAdmin):

@@ -47,3 +47,47 @@ class StderrHandler(logging.StreamHandler):
     @property
     def stream(self):
         return sys.stderr
+
+
+def logging_settings(debug: bool, level: str) -> dict:
+    """settings.LOGGING: everything at `level` and above goes to stderr, one
+    JSON object per line in production (for the log collector) and plain text
+    with DEBUG on; errors, with their tracebacks, are also mailed to ADMINS
+    when DEBUG is off."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        },
+        "formatters": {
+            "json": {"()": "siteconf.logging.JSONFormatter"},
+            "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        },
+        "handlers": {
+            "stderr": {
+                "class": "siteconf.logging.StderrHandler",
+                "formatter": "text" if debug else "json",
+            },
+            "mail_admins": {
+                "level": "ERROR",
+                "filters": ["require_debug_false"],
+                "class": "django.utils.log.AdminEmailHandler",
+            },
+        },
+        "root": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": level,
+        },
+        "loggers": {
+            # Django's own records go to the root handlers above, not its defaults.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            # Refused hosts, oversized or malformed requests: anyone on the
+            # internet can cause these, so they are logged but never mailed.
+            "django.security": {
+                "handlers": ["stderr"],
+                "level": "INFO",
+                "propagate": False,
+            },
+        },
+    }

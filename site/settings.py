@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from siteconf.logging import logging_settings
 from siteconf.object_storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "markdownx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "siteconf",
     "articles",
     "references",
@@ -77,6 +81,12 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Known browsers' cookies, which the log-in throttles let through.
+    "articles.admin.login.DeviceCookieMiddleware",
+    # request.user.is_verified(); then staff who have not passed their second
+    # factor reach only enrolment and the check (siteconf/mfa/gate.py).
+    "django_otp.middleware.OTPMiddleware",
+    "siteconf.mfa.gate.SecondFactorGateMiddleware",
     "siteconf.sessions.SlidingExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -221,6 +231,21 @@ LOGIN_THROTTLE = {
     "WINDOW_SECONDS": 15 * 60,
 }
 
+# Second factors for every staff account (docs/staff-sign-in.md); HEALTH_STAFF_MFA=0
+# counts only with DEBUG on. Sign-off needs a check within HEALTH_STEP_UP_MINUTES.
+# SECOND_FACTOR_THROTTLE may override siteconf/mfa/throttle.py's limits.
+HEALTH_STAFF_MFA = not (DEBUG and os.environ.get("HEALTH_STAFF_MFA", "1") == "0")
+HEALTH_STEP_UP_MINUTES = int(os.environ.get("HEALTH_STEP_UP_MINUTES", "10"))
+OTP_TOTP_ISSUER = os.environ.get("HEALTH_SITE_NAME", "Reviewed Health")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+# django-otp's per-device delay would let a guesser lock the real user out; our
+# throttle counts per user and address. Passkeys come after the password, for
+# the request's own host (siteconf/mfa/passkeys.py: hence E030 is silenced).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "siteconf.mfa.passkeys.Helper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "siteconf.mfa.passkeys.relying_party_id"
+
 # Background work runs on Django's Tasks framework, stored in the database for
 # `manage.py db_worker`; DJANGO_TASKS_BACKEND may choose the ImmediateBackend, or
 # django_tasks_rq.RQBackend (RQ's worker; its Redis is HEALTH_RQ_URL or REDIS_URL).
@@ -299,6 +324,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 SILENCED_SYSTEM_CHECKS = [
     *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
     *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    "otp_webauthn.E030",
 ]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -341,43 +367,7 @@ SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Logging: everything at INFO and above goes to stderr, one JSON object per
 # line in production (for the log collector) and plain text with DEBUG on;
 # errors, with their tracebacks, are also mailed to ADMINS when DEBUG is off.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-    },
-    "formatters": {
-        "json": {"()": "siteconf.logging.JSONFormatter"},
-        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
-    },
-    "handlers": {
-        "stderr": {
-            "class": "siteconf.logging.StderrHandler",
-            "formatter": "text" if DEBUG else "json",
-        },
-        "mail_admins": {
-            "level": "ERROR",
-            "filters": ["require_debug_false"],
-            "class": "django.utils.log.AdminEmailHandler",
-        },
-    },
-    "root": {
-        "handlers": ["stderr", "mail_admins"],
-        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
-    },
-    "loggers": {
-        # Django's own records go to the root handlers above, not its defaults.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        # Refused hosts, oversized or malformed requests: anyone on the
-        # internet can cause these, so they are logged but never mailed.
-        "django.security": {
-            "handlers": ["stderr"],
-            "level": "INFO",
-            "propagate": False,
-        },
-    },
-}
+LOGGING = logging_settings(DEBUG, os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
 
 # django-markdownx: the preview uses our one render function, and uploads
 # accept only raster images that Pillow re-encodes (no SVG, no GIF).

@@ -41,6 +41,9 @@ urlpatterns = [
         "admin/r/<path:content_type_id>/<path:object_id>/",
         admin.site.admin_view(access.view_on_site),
     ),
+    # The second factor's pages, which the gate (siteconf/mfa/gate.py) lets
+    # a session that has passed only the password reach.
+    path("admin/mfa/", include("siteconf.mfa.urls")),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -3,13 +3,19 @@ import socket
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.delivery import local_pages
 from articles.models import Article, Contributor, Topic
 from articles.roles import ensure_groups
 from references.models import Reference
+from siteconf.mfa import state
 from tests.references.replay import ReplayServer, point_lookups_at
 
 PASSWORD = "correct horse battery staple"
@@ -69,6 +75,61 @@ def empty_cache():
     for alias in ("default", "pages"):
         caches[alias].clear()
     local_pages._local.evict(None)
+
+
+# Django's own, before `staff_pass_second_factor` wraps them.
+_force_login = Client.force_login
+_login = Client.login
+
+
+def test_device(user: User) -> TOTPDevice:
+    """`user`'s confirmed authenticator app, made if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test device")
+    return device
+
+
+test_device.__test__ = False  # a helper, not a test
+
+
+def pass_second_factor(client: Client, user: User) -> None:
+    """Mark `client`'s session as having passed the second factor just now,
+    with the keys siteconf.mfa.state.mark_verified and django-otp write."""
+    device = test_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[state.VERIFIED_AT] = timezone.now().isoformat()
+    session[state.METHOD] = str(state.Method.TOTP)
+    session[state.DEVICE] = state.device_label(device)
+    session.save()
+
+
+def password_only_login(client: Client, user: User) -> None:
+    """Log `user` in with the password step only, as the gate sees it."""
+    _force_login(client, user)
+
+
+@pytest.fixture(autouse=True)
+def staff_pass_second_factor(monkeypatch):
+    """Tests log staff in with force_login or login and mean a full sign-in:
+    those sessions pass the second factor too (password_only_login does not)."""
+
+    def force_login(self, user, backend=None):
+        _force_login(self, user, backend)
+        if user.is_staff:
+            pass_second_factor(self, user)
+
+    def login(self, **credentials):
+        logged_in = _login(self, **credentials)
+        if logged_in:
+            user = User.objects.get(pk=self.session[SESSION_KEY])
+            if user.is_staff:
+                pass_second_factor(self, user)
+        return logged_in
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)
 
 
 @pytest.fixture

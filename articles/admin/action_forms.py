@@ -28,6 +28,11 @@ class DecisionForm(ReviewDecisionForm):
         return data
 
 
+class ConfirmForm(forms.Form):
+    """Nothing to ask but "confirm it's you": a one-click sign-off (publish)
+    when the session's second-factor check is too old."""
+
+
 class ChangesForm(RefusesNul, forms.Form):
     comment = forms.CharField(
         label=_("What needs to change"),

@@ -6,6 +6,10 @@ change list offers only what the user may do, and the change form's menu
 model's transition checks again and refuses with a WorkflowError the admin
 shows as a message. Approve, request changes, withdraw and the schedules ask
 for a comment, reason or time on an intermediate page.
+
+Those and publishing are sign-offs: they need a fresh second-factor check
+(articles/admin/sign_off.py), asked for on the intermediate page; publishing,
+one click otherwise, gets a page of its own when the check is too old.
 """
 
 from django.contrib import admin, messages
@@ -15,8 +19,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from articles.admin import sign_off
 from articles.admin.action_forms import (
     ChangesForm,
+    ConfirmForm,
     DecisionForm,
     ScheduleForm,
     ScheduleWithdrawalForm,
@@ -151,11 +157,15 @@ class WorkflowActions:
             self.message_user(request, DONE[name] % {"count": done}, messages.SUCCESS)
 
     def _ask(self, request, queryset, form_class, title, button, **form_kwargs):
-        """Show an intermediate form, or return its cleaned data once confirmed."""
+        """Show an intermediate form, or return its cleaned data once confirmed
+        and signed off with a fresh second-factor check (asked for inline)."""
+        refused = False
         if "confirm" in request.POST:
             form = form_class(request.POST, **form_kwargs)
-            if form.is_valid():
+            signed = sign_off.confirmed(request)
+            if form.is_valid() and signed:
                 return form.cleaned_data
+            refused = not signed
         else:
             form = form_class(**form_kwargs)
         on_change_form = f"{ActionLocation.CHANGE_FORM.value}-action" in request.POST
@@ -183,6 +193,7 @@ class WorkflowActions:
                 "checkbox_name": ACTION_CHECKBOX_NAME,
                 "post_url": request.get_full_path(),
                 "actor": person_name(request.user),
+                **sign_off.panel(request, refused),
             },
         )
 
@@ -221,6 +232,7 @@ class WorkflowActions:
                 full_review=answer["full_review"],
                 checklist=answer["ticked"],
                 competing_interests=answer["declaration"],
+                proof=sign_off.proof(request),
             ),
         )
 
@@ -244,7 +256,9 @@ class WorkflowActions:
             queryset,
             "request_changes",
             lambda article: article.request_changes(
-                by=request.user, comment=answer["comment"]
+                by=request.user,
+                comment=answer["comment"],
+                proof=sign_off.proof(request),
             ),
         )
 
@@ -254,11 +268,24 @@ class WorkflowActions:
         location=BOTH,
     )
     def publish(self, request, queryset):
+        # One click while the check is fresh; else a page that asks for one.
+        if "confirm" in request.POST or not sign_off.fresh(request):
+            answer = self._ask(
+                request,
+                queryset,
+                ConfirmForm,
+                _("Publish the approved revision"),
+                _("Publish"),
+            )
+            if not isinstance(answer, dict):
+                return answer
         self._run(
             request,
             queryset,
             "publish",
-            lambda article: article.publish(by=request.user),
+            lambda article: article.publish(
+                by=request.user, proof=sign_off.proof(request)
+            ),
         )
 
     @admin.action(
@@ -286,6 +313,7 @@ class WorkflowActions:
                 by=request.user,
                 reason=answer["reason"],
                 replaced_by=answer["replaced_by"],
+                proof=sign_off.proof(request),
             ),
         )
 
@@ -304,7 +332,9 @@ class WorkflowActions:
             request,
             queryset,
             "schedule_publication",
-            lambda article: article.publish(by=request.user, at=answer["at"]),
+            lambda article: article.publish(
+                by=request.user, at=answer["at"], proof=sign_off.proof(request)
+            ),
         )
 
     @admin.action(
@@ -333,6 +363,7 @@ class WorkflowActions:
                 at=answer["at"],
                 reason=answer["reason"],
                 replaced_by=answer["replaced_by"],
+                proof=sign_off.proof(request),
             ),
         )
 

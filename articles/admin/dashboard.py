@@ -1,5 +1,6 @@
 """The dashboard: what waits for you in each of your roles, counts by state,
-the calendar of the coming weeks, overdue reviews, retractions and throughput.
+the calendar of the coming weeks, overdue reviews, retractions, throughput,
+and the recent approvals with how each reviewer proved who they were.
 
 Every part is one query (or none), so the page costs the same for ten
 articles or ten thousand.
@@ -25,6 +26,7 @@ from articles.roles import sees_every_article
 Status = Article.Status
 CALENDAR_WEEKS = 8
 LIST_LIMIT = 20
+RECENT_APPROVALS = 10
 # A reviewer's comment to a writer: shown whole up to COMMENT_SHOWN characters,
 # else cut at a word with "more"; past COMMENT_READ, read on the article's page.
 COMMENT_SHOWN = 320
@@ -359,6 +361,18 @@ def weekly_decisions(today: datetime.date) -> dict:
     return decisions_chart([(w, *weeks.get(w, (0, 0))) for w in last_12])
 
 
+def recent_approvals(articles) -> list[Review]:
+    """The latest approvals of these articles, with their proof."""
+    return list(
+        Review.objects.filter(
+            decision=Review.Decision.APPROVED,
+            revision__article__in=articles.values("pk"),
+        )
+        .select_related("revision__article")
+        .order_by("-created_at", "-id")[:RECENT_APPROVALS]
+    )
+
+
 def dashboard(model_admin, request):
     """What waits for me, counts by state, the calendar, overdue reviews,
     retracted sources and throughput."""
@@ -392,6 +406,7 @@ def dashboard(model_admin, request):
             "median": humane_duration(median_hours),
             "decisions_counted": decisions,
             "chart": weekly_decisions(today),
+            "recent_approvals": recent_approvals(articles),
             "today": today,
             "overdue_url": changelist_url(due="overdue"),
             "retracted_url": changelist_url(sources="urgent"),

@@ -5,6 +5,8 @@ from HEALTH_REVIEW_CHECKLIST) and a declaration of competing interests (none,
 or what they are). Requesting changes needs a comment unless comments on the
 text are open: the decision lists those either way. The transitions are the
 workflow's, which check the state, the permission and separation of duty again.
+Either decision needs a fresh second-factor check (articles/admin/sign_off.py):
+without one the form comes back as typed, with the "Confirm it's you" panel.
 """
 
 from django import forms
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from articles.admin import sign_off
 from articles.models import Article
 from articles.workflow import WorkflowError, approve, request_changes
 from articles.workflow.review import MAX_INTERESTS, open_comments, review_checklist
@@ -148,9 +151,14 @@ def decide(
             % {"title": article.title, "status": article.get_status_display().lower()},
         )
         return HttpResponseRedirect(request.get_full_path()), form
+    signed = sign_off.confirmed(request)
     if not form.is_valid():
         return None, form
+    if not signed:
+        form.step_up_refused = True
+        return None, form
     data = form.cleaned_data
+    proof = sign_off.proof(request)
     try:
         if data["decision"] == APPROVE:
             review = approve(
@@ -160,6 +168,7 @@ def decide(
                 full_review=data["full_review"],
                 checklist=form.ticked(),
                 competing_interests=form.declaration(),
+                proof=proof,
             )
         else:
             review = request_changes(
@@ -168,6 +177,7 @@ def decide(
                 comment=data["comment"],
                 checklist=form.ticked(),
                 competing_interests=form.declaration(),
+                proof=proof,
             )
     except WorkflowError as error:
         form.add_error(None, str(error))

@@ -1,4 +1,8 @@
-"""An article's history: the timeline, comparing revisions, and restoring one."""
+"""An article's history: the timeline, comparing revisions, and restoring one.
+
+Each sign-off on the timeline says how its maker proved who they were.
+Restoring is a sign-off too: it needs a fresh second-factor check.
+"""
 
 from django import forms
 from django.contrib import messages
@@ -9,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.admin import sign_off
 from articles.admin.diffs import compare
 from articles.admin.pages import article_for, page_context
 from articles.models import AuditEntry, Review
@@ -18,6 +23,13 @@ from siteconf.admin_input import RefusesNul
 
 # A decision is both a Review and an audit entry; the timeline shows the review.
 DECISIONS = [AuditEntry.Action.APPROVE, AuditEntry.Action.REQUEST_CHANGES]
+# The entries that record how their actor proved who they were.
+SIGN_OFFS = {
+    AuditEntry.Action.PUBLISH,
+    AuditEntry.Action.SCHEDULE,
+    AuditEntry.Action.UNPUBLISH,
+    AuditEntry.Action.RESTORE,
+}
 
 
 class RestoreForm(RefusesNul, forms.Form):
@@ -58,6 +70,8 @@ def timeline(article) -> list[dict]:
                 "kind": _("decision"),
                 "who": review.reviewer_byline,
                 "text": f"{text}: {review.comment}" if review.comment else text,
+                "proof": review.proof_text,
+                "proof_method": review.proof_method or "none",
             }
         )
     entries = (
@@ -69,12 +83,17 @@ def timeline(article) -> list[dict]:
         text = entry.get_action_display()
         if entry.from_status and entry.from_status != entry.to_status:
             text += f" ({entry.from_status} → {entry.to_status})".replace("_", " ")
+        signed = entry.action in SIGN_OFFS and (
+            entry.proof_method or entry.action != AuditEntry.Action.SCHEDULE
+        )
         events.append(
             {
                 "at": entry.created_at,
                 "kind": _("workflow"),
                 "who": person_name(entry.actor),
                 "text": f"{text}: {entry.message}" if entry.message else text,
+                "proof": entry.proof_text if signed else "",
+                "proof_method": entry.proof_method or "none",
             }
         )
     events.sort(key=lambda e: e["at"], reverse=True)
@@ -152,10 +171,15 @@ def restore_view(model_admin, request, object_id, number):
     if old is None:
         raise Http404(_("There is no such revision."))
     form = RestoreForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
+    signed = request.method != "POST" or sign_off.confirmed(request)
+    if form.is_valid() and signed:
         try:
             revision = restore(
-                article, int(number), by=request.user, note=form.cleaned_data["note"]
+                article,
+                int(number),
+                by=request.user,
+                note=form.cleaned_data["note"],
+                proof=sign_off.proof(request),
             )
         except WorkflowError as error:
             messages.error(request, str(error))
@@ -191,5 +215,6 @@ def restore_view(model_admin, request, object_id, number):
             form=form,
             status=article.get_status_display(),
             is_live=article.is_live,
+            **sign_off.panel(request, refused=not signed),
         ),
     )

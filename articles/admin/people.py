@@ -1,4 +1,9 @@
-"""Topics and contributor profiles."""
+"""Topics and contributor profiles.
+
+A contributor's credentials make its account a medical reviewer's: changing
+them (or which account the profile belongs to) needs a fresh second-factor
+check, like a sign-off (articles/admin/sign_off.py).
+"""
 
 from django import forms
 from django.contrib import admin
@@ -10,6 +15,7 @@ from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import sign_off
 from articles.models import Contributor, Listing, Topic
 from siteconf.admin_input import (
     CheckedAutocompleteSelect,
@@ -19,6 +25,9 @@ from siteconf.admin_input import (
 )
 
 USERS_PER_PAGE = 20
+# The fields that decide who may approve as a credentialed reviewer.
+CREDENTIAL_FIELDS = {"user", "credentials", "registration"}
+STEP_UP_REFUSED = "_step_up_refused"
 
 
 def staff_accounts():
@@ -68,6 +77,28 @@ class ContributorForm(RefusesNul, forms.ModelForm):
             "photo",
         ]
 
+    #: The request, set by ContributorAdmin.get_form, for the step-up check.
+    request = None
+
+    def clean(self):
+        data = super().clean()
+        changing = CREDENTIAL_FIELDS & set(self.changed_data)
+        if changing and self.request is not None and not self._signed_off():
+            raise forms.ValidationError(
+                _(
+                    "Changing credentials needs a fresh check that it's you: "
+                    "nothing was saved, and what you entered is kept below."
+                ),
+                code="step_up",
+            )
+        return data
+
+    def _signed_off(self) -> bool:
+        if sign_off.confirmed(self.request):
+            return True
+        setattr(self.request, STEP_UP_REFUSED, True)
+        return False
+
 
 class FixedSlugOnceListed:
     """A topic's or contributor's address is fixed once a live page links to it:
@@ -108,6 +139,20 @@ class ContributorAdmin(FixedSlugOnceListed, RefusesBadInput, admin.ModelAdmin):
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["display_name"]}
     search_fields = ["display_name", "credentials", "specialty"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The profile form, which asks for a step-up when credentials change."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        refused = getattr(request, STEP_UP_REFUSED, False)
+        context = {
+            **context,
+            "step_up_refused": refused,
+            **(sign_off.panel(request, refused=True) if refused else {}),
+        }
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_urls(self):
         search = path(

@@ -1,4 +1,8 @@
-"""Shareable preview links: list, create and revoke (editors and reviewers)."""
+"""Shareable preview links: list, create and revoke (editors and reviewers).
+
+Creating one lets someone without an account read a draft, so it needs a
+fresh second-factor check, like a sign-off (articles/admin/sign_off.py).
+"""
 
 import datetime
 
@@ -10,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.admin import sign_off
 from articles.admin.pages import article_for, page_context
 from articles.models import PreviewLink
 from articles.roles import sees_every_article
@@ -21,7 +26,10 @@ def preview_links(model_admin, request, object_id):
     article = article_for(model_admin, request, object_id)
     if not sees_every_article(request.user):
         raise PermissionDenied
-    if request.method == "POST":
+    refused = False
+    if request.method == "POST" and "revoke" not in request.POST:
+        refused = not sign_off.confirmed(request)
+    if request.method == "POST" and not refused:
         if "revoke" in request.POST:
             try:
                 pk = int(request.POST["revoke"])
@@ -71,5 +79,9 @@ def preview_links(model_admin, request, object_id):
             links=links,
             now=timezone.now(),
             default_days=PreviewLink.DEFAULT_DAYS,
+            # What was typed, kept when the link waits for a check.
+            note=single_line(request.POST.get("note", ""))[:200] if refused else "",
+            days=request.POST.get("days", "")[:3] if refused else "",
+            **sign_off.panel(request, refused),
         ),
     )

@@ -1,6 +1,7 @@
 """Read-only lists of revisions, reviews and the audit log, scoped like articles."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, AuditEntry, Review, Revision
 from articles.roles import sees_every_article
@@ -18,6 +19,17 @@ class NoEditingAdmin(RefusesBadInput, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ShowsProof:
+    """A list column and a detail field saying how the signer proved it."""
+
+    @admin.display(description=_("proved with"), ordering="proof_method")
+    def proof_shown(self, obj) -> str:
+        return obj.proof_text
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "proof_shown"]
 
 
 class ReadOnlyAdmin(NoEditingAdmin):
@@ -41,21 +53,22 @@ class RevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ShowsProof, ReadOnlyAdmin):
     list_display = [
         "revision",
         "decision",
         "reviewer_name",
         "full_review",
         "created_at",
+        "proof_shown",
     ]
-    list_filter = ["decision", "full_review"]
+    list_filter = ["decision", "full_review", "proof_method"]
     list_select_related = ["revision"]
     article_lookup = "revision__article"
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ShowsProof, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "article",
@@ -63,6 +76,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         "from_status",
         "to_status",
         "actor",
+        "proof_shown",
     ]
-    list_filter = ["action"]
+    list_filter = ["action", "proof_method"]
     list_select_related = ["article", "actor"]

@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from articles.admin import comments, decision
+from articles.admin import comments, decision, sign_off
 from articles.admin.diffs import DIFF_FIELDS, Budget, compare, text_diff
 from articles.admin.htmldiff import clean_html, html_diff
 from articles.admin.pages import page_context
@@ -173,6 +173,8 @@ def review_screen(model_admin, request, object_id):
     if form is None:
         form = decision.DecisionForm(open_count=len(open_comments(article)))
     all_comments = comments.comments_for(request.user, article)
+    can_decide = decision.can_decide(request.user, article)
+    refused = getattr(form, "step_up_refused", False)
     return TemplateResponse(
         request,
         "admin/articles/article/review.html",
@@ -194,10 +196,22 @@ def review_screen(model_admin, request, object_id):
             other_changes=other_changes(chosen.revision, current),
             open_review_comments=[c for c in all_comments if c["open"]],
             resolved_review_comments=[c for c in all_comments if not c["open"]],
-            can_decide=decision.can_decide(request.user, article),
+            can_decide=can_decide,
             decision_form=form,
             checklist_items=review_checklist(),
+            last_decision=last_decision(article),
+            **(sign_off.panel(request, refused) if can_decide else {}),
         ),
+    )
+
+
+def last_decision(article: Article) -> Review | None:
+    """The latest decision on the article, with how its reviewer proved it."""
+    return (
+        Review.objects.filter(revision__article=article)
+        .select_related("revision")
+        .order_by("-created_at", "-id")
+        .first()
     )
 
 

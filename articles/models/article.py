@@ -17,6 +17,7 @@ from articles.models.people import Contributor, Topic
 from articles.models.queries import ArticleQuerySet
 from articles.models.revision import Review, Revision
 from articles.text import normalize_single_line
+from siteconf.mfa.state import SCRIPT
 
 # Fields that are one line of text: line breaks in them become spaces on save.
 SINGLE_LINE_FIELDS = ("title", "seo_title", "social_image_alt")
@@ -373,20 +374,25 @@ class Article(models.Model):
         """Send the current revision to the medical reviewers."""
         _workflow().submit_for_review(self, by=by)
 
-    def approve(self, by, comment: str = "", full_review: bool = True) -> "Review":
+    # `proof` is how the signer proved who they were (a state.Proof); scripts
+    # that leave it out record "no second factor (workflow API)".
+
+    def approve(
+        self, by, comment: str = "", full_review: bool = True, proof=SCRIPT
+    ) -> "Review":
         """Approve the current revision, binding to its content hash."""
         return _workflow().approve(
-            self, by=by, comment=comment, full_review=full_review
+            self, by=by, comment=comment, full_review=full_review, proof=proof
         )
 
-    def request_changes(self, by, comment: str) -> "Review":
+    def request_changes(self, by, comment: str, proof=SCRIPT) -> "Review":
         """Send the article back to its authors with the reviewer's comment."""
-        return _workflow().request_changes(self, by=by, comment=comment)
+        return _workflow().request_changes(self, by=by, comment=comment, proof=proof)
 
-    def publish(self, by, at: datetime.datetime | None = None) -> None:
+    def publish(self, by, at: datetime.datetime | None = None, proof=SCRIPT) -> None:
         """Put the approved revision online now, or schedule it for `at`."""
-        _workflow().publish(self, by=by, at=at)
+        _workflow().publish(self, by=by, at=at, proof=proof)
 
-    def unpublish(self, by, reason: str) -> None:
+    def unpublish(self, by, reason: str, proof=SCRIPT) -> None:
         """Withdraw the live page; readers get 410 Gone with a short notice."""
-        _workflow().unpublish(self, by=by, reason=reason)
+        _workflow().unpublish(self, by=by, reason=reason, proof=proof)

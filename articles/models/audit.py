@@ -5,9 +5,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.proof import SignOffProof
 
-class AuditEntry(models.Model):
-    """One line of the append-only log of workflow transitions."""
+
+class AuditEntry(SignOffProof):
+    """One line of the append-only log of workflow transitions, with how its
+    actor proved who they were (for sign-offs)."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")

@@ -16,6 +16,7 @@ from articles.models.people import (
     Contributor,
     Topic,
 )
+from articles.models.proof import SignOffProof
 
 CONTENT_FIELDS = (
     "title",
@@ -168,8 +169,9 @@ class Revision(models.Model):
         return min(intervals, default=DEFAULT_REVIEW_INTERVAL_MONTHS)
 
 
-class Review(models.Model):
-    """An immutable decision on one revision."""
+class Review(SignOffProof):
+    """An immutable decision on one revision, with how its reviewer proved
+    who they were."""
 
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")

@@ -19,6 +19,7 @@ from articles.delivery.changes import PageChange
 from articles.delivery.prepared import clear_live_page, prepare_live_page
 from articles.delivery.search_index import index_after_commit
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
+from articles.workflow.sign_off import approval_note, require_proof, scheduling_proof
 from articles.workflow.steps import (
     Status,
     lock,
@@ -27,6 +28,7 @@ from articles.workflow.steps import (
     require,
     save_state,
 )
+from siteconf.mfa.state import SCRIPT, Proof
 
 
 def _check_publishable(locked: Article) -> Review:
@@ -41,6 +43,14 @@ def _check_publishable(locked: Article) -> Review:
         approval.revision_id == revision.pk
         and approval.content_hash == revision.content_hash,
         _("The approval no longer matches the content; it needs review again."),
+    )
+    require(
+        bool(approval.proof_method),
+        _(
+            "This approval was made before second-factor checks, so nothing "
+            "proves who made it: submit the article for review again, and "
+            "approve it again with a second-factor check."
+        ),
     )
     blockers = preflight_blockers(locked, revision)
     require(
@@ -75,7 +85,9 @@ def _withdrawal_note(reason: str, replacement: Article | None) -> str:
     }
 
 
-def make_live(locked: Article, article: Article, approval: Review, by) -> None:
+def make_live(
+    locked: Article, article: Article, approval: Review, by, proof: Proof | None
+) -> None:
     """Point readers at the approved revision. Callers hold the row lock."""
     now = timezone.now()
     previous = locked.status
@@ -123,11 +135,26 @@ def make_live(locked: Article, article: Article, approval: Review, by) -> None:
     save_state(locked, article, "publication_history")
     page_cache.purge(prepare_live_page(locked) | _replaced_pages(locked))
     index_after_commit(locked.pk)
-    log(locked, by, AuditEntry.Action.PUBLISH, previous, revision=approval.revision)
+    log(
+        locked,
+        by,
+        AuditEntry.Action.PUBLISH,
+        previous,
+        approval_note(approval),
+        revision=approval.revision,
+        proof=proof,
+    )
     notifications.published(locked, by)
 
 
-def publish(article: Article, by, at: datetime.datetime | None = None) -> None:
+def publish(
+    article: Article,
+    by,
+    at: datetime.datetime | None = None,
+    proof: Proof | None = SCRIPT,
+) -> None:
+    """Publish the approved revision now, or schedule it for `at`. `proof` is
+    how the editor proved who they were (scripts: no second factor)."""
     with transaction.atomic():
         locked = lock(article)
         require(
@@ -135,8 +162,9 @@ def publish(article: Article, by, at: datetime.datetime | None = None) -> None:
             _("Only editors can publish articles."),
         )
         approval = _check_publishable(locked)
+        proof = require_proof(proof)
         if at is None or at <= timezone.now():
-            make_live(locked, article, approval, by)
+            make_live(locked, article, approval, by, proof)
             return
         require(timezone.is_aware(at), _("Give the go-live time with its timezone."))
         previous = locked.status
@@ -149,7 +177,16 @@ def publish(article: Article, by, at: datetime.datetime | None = None) -> None:
             by,
             AuditEntry.Action.SCHEDULE,
             previous,
-            _("Goes live at %(at)s.") % {"at": timezone.localtime(at).isoformat()},
+            " ".join(
+                part
+                for part in (
+                    _("Goes live at %(at)s.")
+                    % {"at": timezone.localtime(at).isoformat()},
+                    approval_note(approval),
+                )
+                if part
+            ),
+            proof=proof,
         )
 
 
@@ -172,11 +209,13 @@ def schedule_unpublish(
     at: datetime.datetime,
     reason: str,
     replaced_by: Article | None = None,
+    proof: Proof | None = SCRIPT,
 ):
     """Withdraw the live page at `at`, with nobody acting."""
     with transaction.atomic():
         locked = lock(article)
         _check_withdrawable(locked, by, reason)
+        proof = require_proof(proof)
         _check_replacement(locked, replaced_by)
         require(at > timezone.now(), _("Choose a time in the future."))
         locked.unpublish_at = at
@@ -202,6 +241,7 @@ def schedule_unpublish(
                 "at": timezone.localtime(at).isoformat(),
                 "reason": _withdrawal_note(reason, replaced_by),
             },
+            proof=proof,
         )
 
 
@@ -282,7 +322,13 @@ def run_due_schedules(now: datetime.datetime | None = None) -> list[str]:
             )
             done.append(f"dropped {locked.slug}: {error}")
             continue
-        make_live(locked, article, approval, locked.scheduled_by)
+        make_live(
+            locked,
+            article,
+            approval,
+            locked.scheduled_by,
+            scheduling_proof(locked, locked.scheduled_by),
+        )
         done.append(f"published {locked.slug}")
     for locked, article in _due("unpublish_at", now):
         reason = locked.unpublish_reason
@@ -290,25 +336,42 @@ def run_due_schedules(now: datetime.datetime | None = None) -> list[str]:
         locked.unpublish_reason = ""
         save_state(locked, article, "unpublish_at", "unpublish_reason")
         if locked.is_live:
-            _withdraw(locked, article, locked.scheduled_by, reason, locked.replaced_by)
+            _withdraw(
+                locked,
+                article,
+                locked.scheduled_by,
+                reason,
+                locked.replaced_by,
+                scheduling_proof(locked, locked.scheduled_by),
+            )
             done.append(f"withdrew {locked.slug}")
     return done
 
 
 def unpublish(
-    article: Article, by, reason: str, replaced_by: Article | None = None
+    article: Article,
+    by,
+    reason: str,
+    replaced_by: Article | None = None,
+    proof: Proof | None = SCRIPT,
 ) -> None:
     """Withdraw the live page now; `replaced_by`, a live article, takes its
     readers (301) from then on."""
     with transaction.atomic():
         locked = lock(article)
         _check_withdrawable(locked, by, reason)
+        proof = require_proof(proof)
         _check_replacement(locked, replaced_by)
-        _withdraw(locked, article, by, reason, replaced_by)
+        _withdraw(locked, article, by, reason, replaced_by, proof)
 
 
 def _withdraw(
-    locked: Article, article: Article, by, reason: str, replaced_by=None
+    locked: Article,
+    article: Article,
+    by,
+    reason: str,
+    replaced_by=None,
+    proof: Proof | None = None,
 ) -> None:
     previous = locked.status
     locked._moving_live_pointer = True
@@ -345,5 +408,6 @@ def _withdraw(
         AuditEntry.Action.UNPUBLISH,
         previous,
         _withdrawal_note(reason, replaced_by),
+        proof=proof,
     )
     notifications.withdrawn(locked, by)

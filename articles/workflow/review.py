@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from articles import notifications
 from articles.models import Article, AuditEntry, Review, ReviewComment
+from articles.workflow.sign_off import require_proof
 from articles.workflow.steps import (
     Status,
     lock,
@@ -21,6 +22,7 @@ from articles.workflow.steps import (
     require,
     save_state,
 )
+from siteconf.mfa.state import SCRIPT, Proof
 
 
 def submit_for_review(article: Article, by) -> None:
@@ -169,7 +171,14 @@ def _ticked(checklist: dict | None) -> dict:
 
 
 def _create_review(
-    locked: Article, by, decision, comment, full_review, checklist=None, interests=None
+    locked: Article,
+    by,
+    decision,
+    comment,
+    full_review,
+    checklist=None,
+    interests=None,
+    proof: Proof = SCRIPT,
 ) -> Review:
     contributor = by.contributor
     comments = open_comments(locked)
@@ -184,6 +193,7 @@ def _create_review(
         reviewer_credentials=contributor.credentials,
         checklist=_ticked(checklist),
         **_declaration(interests),
+        **Review.proof_fields(proof),
     )
     # update(), not save(): linking is not a new comment to notify anyone of.
     ReviewComment.objects.filter(pk__in=[c.pk for c in comments]).update(review=review)
@@ -208,6 +218,7 @@ def approve(
     full_review: bool = True,
     checklist: dict | None = None,
     competing_interests: str | None = None,
+    proof: Proof = SCRIPT,
 ) -> Review:
     """Approve the current revision.
 
@@ -215,6 +226,8 @@ def approve(
     item must be ticked. `competing_interests` is the reviewer's declaration
     ("" for none); None records that nothing was declared (the review screen
     always asks for both; older callers and the shell may leave them out).
+    `proof` is how the reviewer proved who they were: the desk passes the
+    session's fresh check; scripts record "no second factor (workflow API)".
     """
     with transaction.atomic():
         locked = _lock_for_decision(
@@ -248,12 +261,20 @@ def approve(
             full_review,
             checklist,
             competing_interests,
+            require_proof(proof),
         )
         previous = locked.status
         locked.status = Status.APPROVED
         locked.approval = review
         save_state(locked, article, "status", "approval")
-        log(locked, by, AuditEntry.Action.APPROVE, previous, review.comment)
+        log(
+            locked,
+            by,
+            AuditEntry.Action.APPROVE,
+            previous,
+            review.comment,
+            proof=proof,
+        )
         notifications.decided(locked, review, by)
         return review
 
@@ -264,6 +285,7 @@ def request_changes(
     comment: str,
     checklist: dict | None = None,
     competing_interests: str | None = None,
+    proof: Proof = SCRIPT,
 ) -> Review:
     """Send the article back; the open comments on the text are listed too."""
     with transaction.atomic():
@@ -291,10 +313,18 @@ def request_changes(
             True,
             checklist,
             competing_interests,
+            require_proof(proof),
         )
         previous = locked.status
         locked.status = Status.CHANGES_REQUESTED
         save_state(locked, article, "status")
-        log(locked, by, AuditEntry.Action.REQUEST_CHANGES, previous, review.comment)
+        log(
+            locked,
+            by,
+            AuditEntry.Action.REQUEST_CHANGES,
+            previous,
+            review.comment,
+            proof=proof,
+        )
         notifications.decided(locked, review, by)
         return review

@@ -16,7 +16,9 @@ from articles.models import (
 )
 from articles.rendering import reference_list_html, render
 from articles.text import normalize_single_line, single_line
+from articles.workflow.sign_off import require_proof
 from articles.workflow.steps import Status, lock, log, require, save_state
+from siteconf.mfa.state import SCRIPT, Proof
 
 
 def snapshot(article: Article) -> dict:
@@ -142,13 +144,17 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
         return revision
 
 
-def restore(article: Article, number: int, by, note: str = "") -> Revision:
+def restore(
+    article: Article, number: int, by, note: str = "", proof: Proof | None = SCRIPT
+) -> Revision:
     """Copy an old revision into the working copy as a new draft revision;
-    `note` (why) goes into its change note and the audit entry."""
+    `note` (why) goes into its change note and the audit entry. `proof` is
+    how the restorer proved who they were (scripts: no second factor)."""
     why = single_line(note).strip()
     with transaction.atomic():
         locked = lock(article)
         require(locked.can_edit(by), _("You cannot edit this article."))
+        require_proof(proof)
         old = locked.revisions.filter(number=number).first()
         require(old is not None, _("There is no revision %(n)s.") % {"n": number})
         fields = [*CONTENT_FIELDS, "review_interval_months"]
@@ -191,5 +197,6 @@ def restore(article: Article, number: int, by, note: str = "") -> Revision:
                 if part
             ),
             revision,
+            proof=proof,
         )
         return revision

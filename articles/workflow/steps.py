@@ -2,6 +2,7 @@
 
 from articles.models import Article, AuditEntry, Revision, WorkflowError
 from articles.preflight import run_checks
+from siteconf.mfa.state import Proof
 
 Status = Article.Status
 
@@ -15,8 +16,18 @@ def lock(article: Article) -> Article:
     return locked
 
 
-def log(article, actor, action, from_status, message="", revision=None) -> None:
+def log(
+    article,
+    actor,
+    action,
+    from_status,
+    message="",
+    revision=None,
+    proof: Proof | None = None,
+) -> None:
+    """Append to the audit log; a sign-off passes the `proof` its actor gave."""
     AuditEntry.objects.create(
+        **AuditEntry.proof_fields(proof),
         article_id=article.pk,
         revision_id=revision.pk if revision else article.current_revision_id,
         actor=actor,

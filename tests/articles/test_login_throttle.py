@@ -16,6 +16,7 @@ import time_machine
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -255,3 +256,88 @@ def test_concurrent_wrong_passwords_check_no_more_than_the_limit(
     assert SlowCountingHasher.checks == 5
     assert outcomes == {"checked": 5, "throttled": 35}
     cache.clear()
+
+
+# Known browsers (OWASP's device cookies) --------------------------------------
+
+ATTACKERS = [f"198.51.100.{n}" for n in range(1, 7)]
+
+
+def attack(username="writer"):
+    """The ceiling's 30 wrong passwords, 5 from each of 6 addresses."""
+    attacker = Client()
+    for address in ATTACKERS:
+        for _ in range(5):
+            log_in(attacker, username, "wrong", address=address)
+
+
+def known_browser(username="writer") -> Client:
+    """A browser that has logged in as `username` before, now logged out: it
+    keeps the device cookie only (Client.logout() would forget every cookie)."""
+    response = log_in(Client(), username, PASSWORD)
+    assert response.status_code == 302
+    browser = Client()
+    for name, cookie in response.cookies.items():
+        if name.startswith("known_browser_"):
+            browser.cookies[name] = cookie.value
+    return browser
+
+
+def test_a_successful_log_in_leaves_a_device_cookie(client, writer, settings):
+    """The cookie is signed, HttpOnly, SameSite=Lax, kept a year, for the desk."""
+    settings.SESSION_COOKIE_SECURE = True
+    response = log_in(client, "writer", PASSWORD)
+    [cookie] = [c for name, c in response.cookies.items() if "known_browser" in name]
+    assert cookie["httponly"] and cookie["secure"]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert cookie["path"] == "/admin/"
+
+
+def test_a_known_browser_gets_in_after_the_ceilings_attack(writer, cache_backend):
+    """30 wrong guesses from 6 addresses do not lock out the real user's own
+    browser, while an unknown browser meets the ceiling."""
+    browser = known_browser()
+    attack()
+    stranger = Client()
+    assert "Too many" in log_in(stranger, "writer", PASSWORD, address=THIRD).text
+    assert log_in(browser, "writer", PASSWORD, address=THIRD).status_code == 302
+
+
+def test_a_known_browser_is_not_paused_by_its_address(writer, settings):
+    """A spraying neighbour behind the same address does not pause it."""
+    settings.LOGIN_THROTTLE = {"ADDRESS_LIMIT": 10}
+    browser = known_browser()
+    for n in range(10):
+        log_in(Client(), f"someone{n}", "wrong")
+    assert log_in(browser, "writer", PASSWORD).status_code == 302
+
+
+def test_a_known_browser_has_its_own_limit(writer, cache_backend):
+    """Five wrong passwords from the known browser pause that browser."""
+    browser = known_browser()
+    for _ in range(5):
+        assert "correct username" in log_in(browser, "writer", "wrong").text
+    assert "Too many" in log_in(browser, "writer", PASSWORD).text
+
+
+def test_a_cookie_for_another_user_does_not_help(writer, editor, cache_backend):
+    """The editor's browser is unknown for the writer, even with the editor's
+    cookie copied under the writer's cookie name."""
+    writers_cookie = next(
+        name for name in known_browser("writer").cookies if "known_browser" in name
+    )
+    browser = known_browser("editor")
+    [editors_cookie] = [c for c in browser.cookies.values() if "known_browser" in c.key]
+    browser.cookies[writers_cookie] = editors_cookie.value
+    attack()
+    assert "Too many" in log_in(browser, "writer", PASSWORD, address=THIRD).text
+
+
+def test_a_forged_cookie_counts_as_unknown(writer, cache_backend):
+    """A cookie that does not carry the site's signature is ignored."""
+    browser = known_browser()
+    name = next(name for name in browser.cookies if "known_browser" in name)
+    browser.cookies[name] = browser.cookies[name].value.rsplit(":", 1)[0] + ":forged"
+    attack()
+    assert "Too many" in log_in(browser, "writer", PASSWORD, address=THIRD).text

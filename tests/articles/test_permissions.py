@@ -2,7 +2,9 @@
 
 The matrix names, for each role, the answer every admin page and action
 gives. A hidden button is not a permission check: these requests are made
-whether or not the page offered them.
+whether or not the page offered them. One more role, "password only", is a
+superuser whose session has passed the password and not the second factor:
+it reaches no admin page and none of the desk's endpoints.
 """
 
 import datetime
@@ -30,11 +32,14 @@ from articles.models import (
     Topic,
 )
 from references.models import Reference
-from tests.conftest import APPROVAL, make_user
+from tests.conftest import APPROVAL, make_user, password_only_login, test_device
 
 ROLES = ["anonymous", "writer", "otherwriter", "reviewer", "editor", "admin"]
 LOGIN = 302  # anonymous requests are sent to the login page
 GONE = 302  # the admin redirects a missing (or out-of-scope) object to the index
+# The superuser, past the password only: every page sends it to the check.
+PASSWORD_ONLY = "password only"
+CHECK = "to the second-factor check"
 
 
 @pytest.fixture
@@ -46,9 +51,22 @@ def demo(db):
 
 def client_for(client, role):
     client.logout()
-    if role != "anonymous":
+    if role == PASSWORD_ONLY:
+        user = User.objects.get(username="admin")
+        test_device(user)
+        password_only_login(client, user)
+    elif role != "anonymous":
         client.force_login(User.objects.get(username=role))
     return client
+
+
+def answer(client, role, url):
+    """The status `role` gets for `url` (CHECK for a redirect to the check)."""
+    response = client_for(client, role).get(url)
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith("/admin/mfa/verify/"):
+        return CHECK
+    return response.status_code
 
 
 def live_article():
@@ -172,11 +190,15 @@ PAGES = [
     "url, expected", PAGES, ids=[str(i) for i in range(len(PAGES))]
 )
 def test_admin_page_matrix(client, demo, url, expected):
-    """Every role gets the expected answer from every admin page."""
+    """Every role gets the expected answer from every admin page; a session
+    past the password only is sent to the check from each (log-out, a POST,
+    answers a GET with 405 as for everyone)."""
     url = url()
-    answers = [client_for(client, role).get(url).status_code for role in ROLES]
-    assert dict(zip(ROLES, answers, strict=True)) == dict(
-        zip(ROLES, expected, strict=True)
+    roles = [*ROLES, PASSWORD_ONLY]
+    expected = [*expected, 405 if url == "/admin/logout/" else CHECK]
+    answers = [answer(client, role, url) for role in roles]
+    assert dict(zip(roles, answers, strict=True)) == dict(
+        zip(roles, expected, strict=True)
     ), url
 
 
@@ -417,6 +439,29 @@ def test_editor_tools_refuse_readers_and_reviewers(client, demo):
     client_for(client, "writer")
     assert client.post(markdownify, {"content": "x"}).status_code == 200
     assert client.post(upload, {"image": png_upload()}).status_code == 200
+
+
+def test_a_password_only_session_reaches_no_desk_endpoint(client, demo):
+    """The desk's endpoints and workflow actions refuse a superuser whose
+    session has not passed the second factor."""
+    article = in_review()
+    client_for(client, PASSWORD_ONLY)
+    for url, data in [
+        ("/admin/markdownx/markdownify/", {"content": "x"}),
+        ("/admin/markdownx/upload/", {"image": png_upload()}),
+        (f"/admin/articles/article/{article.pk}/preview-links/", {"days": 3}),
+        ("/admin/articles/article/add/", {"title": "x"}),
+    ]:
+        assert client.post(url, data).status_code == 403, url
+    lookup = client.get(
+        "/admin/cite/references/?q=mucus", headers={"accept": "application/json"}
+    )
+    assert lookup.status_code == 403
+    approve = {"confirm": "1", "comment": "OK", "full_review": "on", **APPROVAL}
+    assert run_action(client, article, "approve", **approve).status == (
+        Article.Status.IN_REVIEW
+    )
+    assert not PreviewLink.objects.filter(revision__article=article).exists()
 
 
 def test_writers_cannot_change_topics_or_reviews(client, demo):

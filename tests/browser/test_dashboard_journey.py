@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import serious_violations
-from tests.browser.conftest import DEMO_PASSWORD, login, screenshot
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 DASHBOARD = "/admin/articles/article/dashboard/"
@@ -102,10 +102,7 @@ def test_bell_without_javascript_links_to_the_notifications(browser, site_server
     """Without JavaScript the bell is a link to the notifications page."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
+    login(page, site_server, "editor")  # the second factor works without it too
     page.locator("a[data-bell-toggle]").click()
     expect(page.locator("#result_list")).to_contain_text("waiting to be published")
     context.close()

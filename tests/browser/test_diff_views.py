@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from articles.admin import diffs
 from benchmarks.edited_article import edited_article
 from tests.browser.accessibility import serious_violations
+from tests.browser.conftest import login
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -21,11 +22,7 @@ def long_edit(transactional_db):
 
 
 def log_in_as_reviewer(page, site_server):
-    page.goto(f"{site_server.url}/admin/login/")
-    page.fill("#id_username", "reviewer")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{site_server.url}/admin/")
+    login(page, site_server, "reviewer", PASSWORD)
 
 
 def test_reviewer_reads_a_long_edit_in_both_diffs(page, site_server, long_edit):

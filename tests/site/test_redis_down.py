@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.models import Topic
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, test_device
+from tests.site.mfa import code_of
 
 
 @pytest.fixture
@@ -16,13 +17,16 @@ def superuser(db):
 
 
 def test_staff_pages_work_while_redis_is_down(client, superuser, dead_redis, caplog):
-    """Log-in, an admin page and a save all succeed, and a warning is logged."""
+    """Log-in (password and code), an admin page and a save all succeed, and
+    a warning is logged."""
     started = time.monotonic()
     response = client.post(
         reverse("admin:login"),
         {"username": "root", "password": PASSWORD, "next": "/admin/"},
     )
     assert response.status_code == 302
+    code = code_of(test_device(superuser))
+    assert client.post("/admin/mfa/verify/", {"code": code}).status_code == 302
     assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
     response = client.post(
         reverse("admin:articles_topic_add"),

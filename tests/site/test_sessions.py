@@ -3,22 +3,25 @@
 import datetime
 
 import time_machine
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, pass_second_factor
 
 START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 ADMIN = "/admin/"
 
 
 def log_in(client, username):
+    """The password through the log-in form, then the second factor."""
     response = client.post(
         reverse("admin:login"), {"username": username, "password": PASSWORD}
     )
     assert response.status_code == 302
+    pass_second_factor(client, User.objects.get(username=username))
     return response
 
 

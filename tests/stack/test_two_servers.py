@@ -48,12 +48,16 @@ class Browser:
         )
         return self.opener.open(request, timeout=30).read().decode()
 
-    def log_in(self, username: str) -> None:
+    def log_in(self, username: str, env: dict) -> None:
+        """The password, then the demo authenticator's code (`demo_code`)."""
         self.post(
             "/admin/login/?next=/admin/",
             {"username": username, "password": PASSWORD, "next": "/admin/"},
             "/admin/login/",
         )
+        code = manage({**env, "DJANGO_DEBUG": "1"}, "demo_code", username).strip()
+        verify = "/admin/mfa/verify/?next=/admin/"
+        self.post(verify, {"code": code, "next": "/admin/"}, verify)
 
 
 def test_a_publication_on_one_server_is_read_at_once_on_the_other(
@@ -91,7 +95,7 @@ def test_a_publication_on_one_server_is_read_at_once_on_the_other(
     assert b"Published through server A" not in fetch(page)[2]
 
     editor = Browser(server_a)
-    editor.log_in("editor")
+    editor.log_in("editor", env)
     article_id = manage(
         env,
         "shell",

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
 from articles import notifications
@@ -34,6 +35,7 @@ DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.toml"
 CHART = "d3e0a1c4b2f54e6a8c7d9b0e1f2a3b4c-900x360.png"
 CHART_MARK = "@demo-chart"
 DEFAULT_PASSWORD = "review-demo-2026"
+DEMO_DEVICE = "demo"
 ROLES = [
     ("writer", "writer: drafts articles"),
     ("reviewer", "medical reviewer: approves or sends back"),
@@ -71,6 +73,10 @@ class Command(BaseCommand):
         )
         for username, role in ROLES:
             self.stdout.write(f"  {username:<9} {role}")
+        self.stdout.write(
+            "then the code from their demo authenticator, for example: "
+            ".venv/bin/python manage.py demo_code reviewer"
+        )
 
     def load_users(self, rows: list[dict], password: str) -> dict[str, User]:
         users = {}
@@ -86,6 +92,7 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(Group.objects.get(name=group))
             Contributor.objects.get_or_create(user=user, defaults=row)
+            give_demo_device(user)
             users[username] = user
         admin, _ = User.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.org"}
@@ -93,6 +100,7 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.set_password(password)
         admin.save()
+        give_demo_device(admin)
         return users
 
     def load_article(self, row: dict, defaults: dict, users: dict) -> bool:
@@ -153,6 +161,19 @@ class Command(BaseCommand):
         }
         for step in row.get("steps", []):
             transitions[step]()
+
+
+def give_demo_device(user: User) -> TOTPDevice:
+    """A confirmed authenticator named "demo" (`manage.py demo_code` reads its
+    code), so that a newcomer logs in without enrolling. Its key is kept when
+    run again, in case someone added it to a real authenticator app."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name=DEMO_DEVICE, defaults={"confirmed": True}
+    )
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return device
 
 
 def demo_chart() -> str:
