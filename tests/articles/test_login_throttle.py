@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections import Counter
+from functools import partial
 from urllib.parse import urlparse
 
 import pytest
@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.races import all_at_once
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HOME, ELSEWHERE, THIRD = "203.0.113.7", "198.51.100.23", "192.0.2.44"
@@ -238,21 +239,10 @@ def test_concurrent_wrong_passwords_check_no_more_than_the_limit(
     settings.PASSWORD_HASHERS = [f"{__name__}.SlowCountingHasher"]
     SlowCountingHasher.checks = 0
     pages = [LoginPage(live_server.url) for _ in range(40)]
-    barrier = threading.Barrier(len(pages))
-    outcomes = Counter()
-
-    def guess(n, page):
-        barrier.wait()
-        html = page.post("writer", f"guess-{n}")
-        outcomes["throttled" if "Too many" in html else "checked"] += 1
-
-    threads = [
-        threading.Thread(target=guess, args=(n, page)) for n, page in enumerate(pages)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = all_at_once(
+        [partial(page.post, "writer", f"guess-{n}") for n, page in enumerate(pages)],
+        refused="Too many",
+    )
     assert SlowCountingHasher.checks == 5
     assert outcomes == {"checked": 5, "throttled": 35}
     cache.clear()

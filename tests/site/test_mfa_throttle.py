@@ -7,7 +7,7 @@ import re
 import threading
 import time
 import urllib.parse
-from collections import Counter
+from functools import partial
 
 import pytest
 import time_machine
@@ -24,6 +24,7 @@ from tests.articles.test_login_throttle import (
     use_redis,
 )
 from tests.conftest import password_only_login, test_device
+from tests.races import all_at_once
 
 HOME, THIRD = "203.0.113.7", "192.0.2.44"
 ATTACKERS = ["198.51.100.1", "198.51.100.2"]
@@ -256,21 +257,10 @@ def test_40_concurrent_wrong_codes_over_http_check_only_five(
         password_only_login(client, writer)
         session = f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}"
         pages.append(VerifyPage(live_server.url, session))
-    barrier = threading.Barrier(len(pages))
-    outcomes = Counter()
-
-    def guess(n, page):
-        barrier.wait()
-        html = page.post(f"{n:06d}")
-        outcomes["throttled" if "Too many wrong codes" in html else "checked"] += 1
-
-    threads = [
-        threading.Thread(target=guess, args=(n, page)) for n, page in enumerate(pages)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = all_at_once(
+        [partial(page.post, f"{n:06d}") for n, page in enumerate(pages)],
+        refused="Too many wrong codes",
+    )
     assert CountingTOTPDevice.checks == 5
     assert outcomes == {"checked": 5, "throttled": 35}
     cache.clear()
