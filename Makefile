@@ -102,4 +102,5 @@ bench: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/desk.py
+	$(PY) benchmarks/evidence.py --dois 10000 --scale 10
 	$(PY) benchmarks/desk_browser.py --rounds 3

@@ -32,6 +32,11 @@ class ArticlesConfig(AppConfig):
             sender=self,
             dispatch_uid="articles.prepare_unprepared_pages",
         )
-        # Connect the receivers (reference changes, retraction notices), once
-        # the models are loaded.
-        from articles import retraction_checks, signals  # noqa: F401
+        # Connect the receivers (reference changes, retraction notices,
+        # evidence findings) and the policy's check, once the models are loaded.
+        from articles import (  # noqa: F401
+            evidence_alerts,
+            evidence_policy,
+            retraction_checks,
+            signals,
+        )

@@ -10,12 +10,19 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles import names
+from articles import evidence_policy, names
 from articles.absolute_urls import absolute
-from articles.models import Article, Notification, NotificationPreference, Review
+from articles.models import (
+    Article,
+    EvidenceAlert,
+    Notification,
+    NotificationPreference,
+    Review,
+)
 
 Kind = Notification.Kind
 
@@ -41,6 +48,10 @@ def admin_path(article) -> str:
 
 def _admin_url(article) -> str:
     return absolute(admin_path(article))
+
+
+def review_path(article) -> str:
+    return reverse("admin:articles_article_review", args=[article.pk])
 
 
 def wanting_email(kind: str, user_ids):
@@ -171,6 +182,51 @@ def digest_letter(overdue: list, due: list, days: int) -> Letter | None:
     return Letter("; ".join(parts) + ".", subject, "\n".join(lines) + "\n")
 
 
+def evidence_letter(alert) -> Letter:
+    """A cited source of a live page has a notice: which reference, what
+    happened, and the sentences of the page that cite it."""
+    article, finding = alert.article, alert.finding
+    values = {
+        "number": alert.number,
+        "title": article.title,
+        "what": evidence_policy.phrase(alert.kind),
+        "count": len(alert.sentences),
+    }
+    if alert.re_review:
+        text = ngettext(
+            "Reference %(number)s of “%(title)s” %(what)s: %(count)d sentence "
+            "cites it. The page is due for re-review now.",
+            "Reference %(number)s of “%(title)s” %(what)s: %(count)d sentences "
+            "cite it. The page is due for re-review now.",
+            len(alert.sentences),
+        )
+    else:
+        text = ngettext(
+            "Reference %(number)s of “%(title)s” %(what)s: %(count)d sentence "
+            "cites it.",
+            "Reference %(number)s of “%(title)s” %(what)s: %(count)d sentences "
+            "cite it.",
+            len(alert.sentences),
+        )
+    text = text % values
+    when = finding.notice_date or timezone.localdate(finding.found_at)
+    lines = [
+        text,
+        "",
+        f"Source: {alert.reference.citation_key}: {alert.reference.title}",
+        f"Notice: {finding.get_kind_display()}, {when:%d %B %Y}"
+        + (f", {finding.link}" if finding.link else ""),
+        "",
+        "The sentences of the live page that cite it:",
+        *(f"- {sentence}" for sentence in alert.sentences),
+        "",
+        f"Review screen: {absolute(review_path(article))}",
+        f"Live page: {absolute(article.get_absolute_url())}",
+    ]
+    prefix = "[Re-review now]" if alert.re_review else "[Source notice]"
+    return Letter(text, f"{prefix} {article.title}", "\n".join(lines) + "\n")
+
+
 # Kinds about an article and who acted: about = {"article": id, "actor": id}
 # (no actor for a scheduled go-live).
 ABOUT_ARTICLE = {
@@ -201,6 +257,13 @@ def letter(kind: str, about: dict) -> Letter | None:
             users = get_user_model().objects.select_related("contributor")
             actor = users.filter(pk=about["actor"]).first()
         return ABOUT_ARTICLE[kind](article, actor) if article else None
+    if kind == Kind.EVIDENCE:
+        alert = (
+            EvidenceAlert.objects.select_related("article", "finding", "reference")
+            .filter(pk=about.get("alert"))
+            .first()
+        )
+        return evidence_letter(alert) if alert else None
     if kind == Kind.REVIEWS_DUE:
         overdue, due = (
             list(

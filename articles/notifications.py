@@ -211,6 +211,32 @@ def commented(comment) -> None:
     notify(Kind.COMMENT, recipients, comment.author, text, article, admin_path(article))
 
 
+def evidence_changed(alert, tell_reviewer: bool, tell_editors: bool) -> None:
+    """A cited source of a live page has a new notice: tell the reviewer who
+    approved the page (every reviewer, if they have left) and, if the policy
+    says so, the editors; the email lists the sentences that cite it."""
+    recipients = []
+    if tell_reviewer:
+        if alert.reviewer_id:
+            recipients.append(alert.reviewer)
+        else:
+            recipients += _reviewers(alert.article)
+    if tell_editors:
+        recipients += list(users_with_perm("publish_article"))
+    if not recipients:
+        return
+    letter = letters.evidence_letter(alert)
+    notify(
+        Kind.EVIDENCE,
+        recipients,
+        None,
+        letter.bell,
+        alert.article,
+        letters.review_path(alert.article),
+        {"alert": alert.pk},
+    )
+
+
 def digest(overdue: list, due: list, days: int) -> list[int]:
     """The daily digest to reviewers and editors; nothing when nothing is due.
     Returns the ids of the users it is emailed to."""

@@ -6,7 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.evidence_policy import (
+    BLOCK,
+    blocked_phrase,
+    kinds_with,
+    most_serious,
+)
 from articles.rendering import render
+from references.models import EvidenceFinding
 
 SEO_TITLE_MAX = 60
 META_DESCRIPTION_RANGE = (120, 160)
@@ -19,6 +26,20 @@ class Check:
     message: str
     blocking: bool
     passed: bool = False
+
+
+def blocking_findings(reference_ids: list[int]) -> dict[int, str]:
+    """Reference id → the most serious finding about it whose kind blocks
+    citing it (HEALTH_EVIDENCE_ACTIONS), for these references."""
+    kinds = kinds_with(BLOCK)
+    if not reference_ids or not kinds:
+        return {}
+    found: dict[int, list[str]] = {}
+    for reference_id, kind in EvidenceFinding.objects.filter(
+        reference_id__in=reference_ids, kind__in=kinds
+    ).values_list("reference_id", "kind"):
+        found.setdefault(reference_id, []).append(kind)
+    return {pk: most_serious(kinds) for pk, kinds in found.items()}
 
 
 def _problem(code: str, message: str, blocking: bool) -> Check:
@@ -58,13 +79,24 @@ def run_checks(article, revision) -> list[Check]:
                 True,
             )
         )
+    blocking = blocking_findings([r["id"] for r in rendered.references])
     for reference in rendered.references:
-        if reference["retraction_status"] == "retraction":
+        kind = blocking.get(reference["id"])
+        if kind is None and reference["retraction_status"] in kinds_with(BLOCK):
+            kind = reference["retraction_status"]
+        if kind is not None:
             problems.append(
                 _problem(
                     "retracted",
-                    _("Reference %(number)s (%(key)s) has been retracted.")
-                    % {"number": reference["number"], "key": reference["key"]},
+                    _(
+                        "Reference %(number)s (%(key)s) has been %(what)s: cite "
+                        "another source while the notice stands."
+                    )
+                    % {
+                        "number": reference["number"],
+                        "key": reference["key"],
+                        "what": blocked_phrase(kind),
+                    },
                     True,
                 )
             )
@@ -172,7 +204,11 @@ def run_checks(article, revision) -> list[Check]:
 ALL_CHECKS = [
     ("unresolved_citation", gettext_lazy("Every citation matches a reference"), True),
     ("no_citation", gettext_lazy("At least one source is cited"), True),
-    ("retracted", gettext_lazy("No cited source is retracted"), True),
+    (
+        "retracted",
+        gettext_lazy("No cited source is retracted, withdrawn or removed"),
+        True,
+    ),
     ("topic", gettext_lazy("The article has a topic"), True),
     ("summary", gettext_lazy("The summary is filled in"), True),
     ("meta_description", gettext_lazy("The meta description is filled in"), True),

@@ -43,10 +43,9 @@ def recheck_citing_articles(
 
 
 def live_articles_citing_retracted(reference_ids=None):
-    """Live articles whose page cites a retracted source (of these, if given)."""
-    retracted = Reference.objects.filter(
-        retraction_status=Reference.Retraction.RETRACTED
-    )
+    """Live articles whose page cites a retracted, withdrawn or removed source
+    (of these, if given)."""
+    retracted = Reference.objects.retracted()
     if reference_ids is not None:
         retracted = retracted.filter(pk__in=reference_ids)
     return (

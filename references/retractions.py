@@ -2,7 +2,9 @@
 
 The file has known quirks: dates like "3/14/2021 0:00", PMIDs of 0, DOIs of
 "unavailable", stray invalid UTF-8, and sometimes a trailing comma in the
-header. Only a RetractionNature of "Retraction" blocks citing a paper.
+header. A retraction, withdrawal or removal blocks citing a paper; the other
+notices (expression of concern, partial retraction, correction, erratum,
+addendum) are recorded and reviewed, not blocked.
 """
 
 import csv
@@ -27,11 +29,44 @@ REQUIRED_COLUMNS = {
 }
 NATURES = [
     ("retraction", "Retraction"),
-    ("correction", "Correction"),
+    ("withdrawal", "Withdrawal"),
+    ("removal", "Removal"),
     ("expression_of_concern", "Expression of concern"),
+    ("partial_retraction", "Partial retraction"),
+    ("correction", "Correction"),
+    ("erratum", "Erratum"),
+    ("addendum", "Addendum"),
     ("other", "Other notice"),
 ]
-NATURE_RANK = {"retraction": 3, "expression_of_concern": 2, "correction": 1, "other": 0}
+# Which notice a reference shows when it has several: the most serious.
+NATURE_RANK = {
+    "retraction": 5,
+    "withdrawal": 5,
+    "removal": 5,
+    "partial_retraction": 4,
+    "expression_of_concern": 3,
+    "correction": 1,
+    "erratum": 1,
+    "addendum": 1,
+    "other": 0,
+}
+BLOCKING = frozenset({"retraction", "withdrawal", "removal"})
+# What Crossref's `updated-by[].type`, the CSV's RetractionNature and
+# PubMed's wording call each kind (lower case, "-" and " " read as "_").
+NATURE_NAMES = {
+    "retraction": "retraction",
+    "retracted": "retraction",
+    "withdrawal": "withdrawal",
+    "withdrawn": "withdrawal",
+    "removal": "removal",
+    "removed": "removal",
+    "expression_of_concern": "expression_of_concern",
+    "partial_retraction": "partial_retraction",
+    "correction": "correction",
+    "corrigendum": "correction",
+    "erratum": "erratum",
+    "addendum": "addendum",
+}
 
 
 @dataclass(frozen=True)
@@ -63,19 +98,28 @@ def apply_notice(reference, notice: RetractionNotice, checked_at) -> bool:
 
 
 def is_blocking(nature: str) -> bool:
-    """Only a retraction blocks; corrections and concerns are warnings."""
-    return nature == "retraction"
+    """A retraction, withdrawal or removal blocks; the rest are warnings."""
+    return nature in BLOCKING
 
 
 def parse_nature(value: str) -> str:
-    text = (value or "").strip().lower()
-    if text == "retraction":
-        return "retraction"
-    if text == "correction":
-        return "correction"
+    """The kind of a notice, from the CSV's RetractionNature or Crossref's
+    update type: "Retraction", "expression_of_concern", "Partial Retraction"…
+
+    Anything unknown (a Reinstatement, a new_version) is "other".
+    """
+    text = re.sub(r"[\s_-]+", "_", (value or "").strip().lower())
+    if text in NATURE_NAMES:
+        return NATURE_NAMES[text]
     if "concern" in text:
         return "expression_of_concern"
     return "other"
+
+
+def more_serious(new: str, old: str) -> bool:
+    """Whether a notice of kind `new` should replace one of kind `old` on a
+    reference (an equal rank replaces: the later notice wins)."""
+    return NATURE_RANK.get(new, 0) >= NATURE_RANK.get(old, -1) if old else True
 
 
 def parse_date(value: str) -> datetime.date | None:

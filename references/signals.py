@@ -17,6 +17,20 @@ from django.dispatch import Signal
 # - in_background: queue the re-check for a worker instead of running it.
 notices_changed = Signal()
 
+# Sent by the evidence watchers (references/evidence/) after they record new
+# findings, once the findings are saved (after the transaction commits), with:
+# - findings: a list of the new `references.models.EvidenceFinding` rows, each
+#   with its `reference` (select_related), `kind` (EvidenceFinding.Kind: one
+#   of retraction, withdrawal, removal, expression_of_concern,
+#   partial_retraction, correction, erratum, addendum, other), `notice_date`,
+#   `notice_doi`, `notice_url`, `source`, `record_id` and `found_at`;
+# - check: the `references.models.EvidenceCheck` that found them (or None);
+# - in_background: True when a task sent it (receivers may do slow work
+#   inline), False when a person runs `check_evidence` and waits.
+# A finding is sent once: the next run that sees the same notice records
+# nothing new. Receivers answer with a NoticeReport (or None).
+evidence_found = Signal()
+
 
 @dataclass
 class NoticeReport:

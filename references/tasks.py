@@ -92,3 +92,55 @@ def import_pending(pending_id: int, attempt: int = 1) -> dict:
         raise
     logger.info("Import %s: %s reference(s) created.", pending_id, len(created))
     return {"created": len(created), "duplicates": len(plan.duplicates)}
+
+
+def _check_evidence(source: str, **options) -> dict:
+    from references.evidence.checks import Request, run_check
+
+    report = run_check(Request(source, **options), in_background=True)
+    check = report.check
+    return {
+        "check": check.pk,
+        "checked": check.checked,
+        "findings": check.findings,
+        "changed": len(report.changed),
+    }
+
+
+@retrying(max_attempts=4)
+def check_crossref_updates(attempt: int = 1) -> dict:
+    """Nightly: the notices Crossref indexed since the last sweep."""
+    return _check_evidence("crossref-incremental")
+
+
+@retrying(max_attempts=4)
+def check_crossref_works(attempt: int = 1) -> dict:
+    """Daily: today's seventh of the cited DOIs' `updated-by` (all in a week)."""
+    return _check_evidence("crossref-full")
+
+
+@retrying(max_attempts=4)
+def check_pubmed(attempt: int = 1) -> dict:
+    """Nightly: PubMed's notices on the references with a PMID and no DOI."""
+    return _check_evidence("pubmed")
+
+
+@retrying(max_attempts=4)
+def check_retraction_watch(attempt: int = 1) -> dict:
+    """Daily: the Retraction Watch CSV's new and changed records."""
+    return _check_evidence("csv")
+
+
+@retrying(max_attempts=3)
+def check_links(attempt: int = 1) -> dict:
+    """Monthly: the cited URLs of references without a DOI."""
+    return _check_evidence("links")
+
+
+EVIDENCE_TASKS = {
+    "crossref-incremental": check_crossref_updates,
+    "crossref-full": check_crossref_works,
+    "pubmed": check_pubmed,
+    "csv": check_retraction_watch,
+    "links": check_links,
+}

@@ -399,6 +399,16 @@ HEALTH_SITE = {
 # timeouts, retries and caching (defaults in references/lookup/client.py).
 HEALTH_LOOKUP_CONTACT = os.environ.get("HEALTH_LOOKUP_CONTACT", "")
 
+# What a finding about a cited source does, kind → actions (articles/
+# evidence_policy.py; the table and each action: docs/configuration.md).
+_WITHDRAWN = ["re_review", "tell_reviewer", "tell_editors", "block", "reader_notice"]
+_CONCERN = ["re_review", "tell_reviewer", "reader_notice"]
+HEALTH_EVIDENCE_ACTIONS = {
+    **dict.fromkeys(["retraction", "withdrawal", "removal"], _WITHDRAWN),
+    **dict.fromkeys(["expression_of_concern", "partial_retraction"], _CONCERN),
+    **dict.fromkeys(["correction", "erratum", "addendum"], ["tell_reviewer"]),
+}
+
 # The clinical checklist a reviewer ticks on the review screen: (key, label).
 # Every item must be ticked to approve; Review.checklist stores them by key.
 HEALTH_REVIEW_CHECKLIST = [

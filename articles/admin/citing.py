@@ -86,7 +86,7 @@ def describe(reference: Reference) -> dict:
         "year": reference.year,
         "title": title,
         "doi": reference.doi,
-        "retracted": reference.retraction_status == Reference.Retraction.RETRACTED,
+        "retracted": reference.is_retracted,
     }
 
 

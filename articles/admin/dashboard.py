@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from articles.admin.evidence import evidence_box, rereview_group
 from articles.admin.form_top import teaser
 from articles.models import Article, AuditEntry, Review, ReviewComment
 from articles.roles import sees_every_article
@@ -127,6 +128,7 @@ def waiting_for(user) -> list[dict]:
                 _("No article is waiting for your review."),
             )
         )
+        groups.append(rereview_group(user))
     is_editor = user.has_perm("articles.publish_article")
     if is_editor:
         # Scheduled ones too (after those nobody has scheduled yet), so that
@@ -410,5 +412,6 @@ def dashboard(model_admin, request):
             "today": today,
             "overdue_url": changelist_url(due="overdue"),
             "retracted_url": changelist_url(sources="urgent"),
+            "evidence": evidence_box(user),
         },
     )

@@ -75,12 +75,15 @@ class RetractionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("urgent", _("Live and citing a retracted source (urgent)")),
+            ("rereview", _("Re-review now: a cited source has a notice")),
             ("retracted", _("Working copy cites a retracted source")),
         ]
 
     def queryset(self, request, queryset):
         if self.value() == "urgent":
             return queryset.live().citing_retracted()
+        if self.value() == "rereview":
+            return queryset.rereview_now()
         if self.value() == "retracted":
             return queryset.citing_retracted("current_revision")
         return queryset

@@ -19,11 +19,12 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from articles import evidence_policy
 from articles.admin import comments, decision, sign_off
 from articles.admin.diffs import DIFF_FIELDS, Budget, compare, text_diff
 from articles.admin.htmldiff import clean_html, html_diff
 from articles.admin.pages import page_context
-from articles.models import Article, Review, Revision
+from articles.models import Article, EvidenceAlert, Review, Revision
 from articles.workflow.review import open_comments, review_checklist
 
 # Fields the rendered view shows itself; the others are listed as changed.
@@ -154,6 +155,25 @@ def other_changes(old: Revision | None, new: Revision) -> list[str]:
     return labels
 
 
+def evidence_alerts(article: Article, current: Revision) -> list[EvidenceAlert]:
+    """The article's open evidence alerts: what each notice says, and the
+    sentences of the live page that cite its source."""
+    cited = {ref.get("id") for ref in current.cited}
+    alerts = list(
+        EvidenceAlert.objects.open()
+        .filter(article=article)
+        .select_related("finding", "reference", "revision")
+        .order_by("number", "pk")
+    )
+    for alert in alerts:
+        finding = alert.finding
+        alert.phrase = evidence_policy.phrase(alert.kind)
+        alert.notice_date = finding.notice_date or timezone.localdate(finding.found_at)
+        alert.link = finding.link
+        alert.still_cited = alert.reference_id in cited
+    return alerts
+
+
 def review_screen(model_admin, request, object_id):
     """GET: the screen. POST: the decision (see articles/admin/decision.py)."""
     article = comments.discussed_article(model_admin, request, object_id)
@@ -200,6 +220,7 @@ def review_screen(model_admin, request, object_id):
             decision_form=form,
             checklist_items=review_checklist(),
             last_decision=last_decision(article),
+            evidence_alerts=evidence_alerts(article, current),
             **(sign_off.panel(request, refused) if can_decide else {}),
         ),
     )

@@ -3,7 +3,8 @@
 When an article goes live this writes its listings (the latest articles, the
 recently reviewed, its topics, its authors and reviewer, its related
 articles), its card, the HTML of the article and of its <head> additions
-(JSON-LD included) and the base of its ETag; when it is
+(JSON-LD included, and the reader's notices about its cited sources:
+delivery/evidence.py) and the base of its ETag; when it is
 withdrawn, it removes them. Public pages then only read. Both return a
 `PageChange`: which pages now show something different, for the purges.
 """
@@ -20,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.absolute_urls import absolute, absolute_media, base_url
-from articles.delivery import page_cache
+from articles.delivery import evidence, page_cache
 from articles.delivery.changes import PageChange
 from articles.delivery.structured_data import structured_data
 from articles.models import Article, Contributor, Listing, Topic
@@ -29,7 +30,7 @@ Kind = Listing.Kind
 RELATED_COUNT = 4
 # The shape of what prepare_live_page() stores. Raise it when that changes:
 # `migrate` then prepares every live article again (prepare_unprepared_pages).
-PAGE_FORMAT = 2
+PAGE_FORMAT = 3
 # Pages prepared again in one transaction, and purged together.
 PREPARE_BATCH = 100
 FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
@@ -187,20 +188,7 @@ def prepare_live_page(article: Article) -> PageChange:
         )
         for show_topics in (True, False)
     )
-    context = {
-        "article": article,
-        "revision": revision,
-        "review": approval,
-        "social_image_url": image,
-        "json_ld": mark_safe(
-            structured_data(article, revision, approval, reviewer_url, image)
-        ),
-        "health_site": settings.HEALTH_SITE,
-    }
-    article.live_head_html = render_to_string(
-        "articles/includes/article_head.html", context
-    )
-    article.live_html = render_to_string("articles/includes/article_main.html", context)
+    _render_page(article, revision, approval, image)
     article.live_etag = f"{revision.content_hash[:24]}-{int(published.timestamp())}"
     Article.objects.filter(pk=article.pk).update(
         live_card=article.live_card,
@@ -218,6 +206,78 @@ def prepare_live_page(article: Article) -> PageChange:
         topic_ids=old_topics | topics,
         contributor_ids=old_contributors | contributors,
     )
+
+
+def _render_page(article: Article, revision, approval, image: str) -> None:
+    """Render the article's main HTML and <head> additions (JSON-LD included)
+    with the reader's notices of the evidence state now; the caller stores
+    them."""
+    notices = evidence.page_notices(revision)
+    article.live_card["evidence"] = notices
+    shown = evidence.for_template(notices, article.last_reviewed)
+    context = {
+        "article": article,
+        "revision": revision,
+        "review": approval,
+        "social_image_url": image,
+        "json_ld": mark_safe(
+            structured_data(
+                article,
+                revision,
+                approval,
+                article.live_card["reviewer_url"],
+                image,
+                notices=shown,
+            )
+        ),
+        "health_site": settings.HEALTH_SITE,
+        "evidence_notices": shown,
+    }
+    article.live_head_html = render_to_string(
+        "articles/includes/article_head.html", context
+    )
+    article.live_html = render_to_string("articles/includes/article_main.html", context)
+
+
+def refresh_live_page(article: Article) -> PageChange:
+    """Render a live article's page again as it stands, with the evidence
+    state and review dates now, leaving its listings and card alone. The
+    caller holds the row lock and purges the change once it commits."""
+    if not article.live_card.get("format"):
+        return prepare_live_page(article)
+    revision, approval = article.live_revision, article.live_approval
+    _render_page(article, revision, approval, article.live_card["head"]["image"])
+    Article.objects.filter(pk=article.pk).update(
+        live_card=article.live_card,
+        live_head_html=article.live_head_html,
+        live_html=article.live_html,
+        page_version=F("page_version") + 1,
+    )
+    return PageChange(article_ids={article.pk})
+
+
+def refresh_evidence_notices(article_ids, force: bool = False) -> int:
+    """Render again the live pages among `article_ids` whose reader notices
+    no longer match the evidence state (all of them with `force`), one
+    transaction each, purged once it commits; returns how many changed."""
+    changed = 0
+    for pk in sorted(set(article_ids)):
+        with transaction.atomic():
+            article = (
+                Article.objects.live()
+                .select_for_update(of=("self",))
+                .select_related("live_revision", "live_approval")
+                .filter(pk=pk)
+                .first()
+            )
+            if article is None:
+                continue
+            notices = evidence.page_notices(article.live_revision)
+            if not force and notices == article.live_card.get("evidence", []):
+                continue
+            page_cache.purge(refresh_live_page(article))
+            changed += 1
+    return changed
 
 
 def clear_live_page(article: Article) -> PageChange:

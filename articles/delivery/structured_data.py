@@ -13,12 +13,14 @@ from django.urls import reverse
 
 from articles.absolute_urls import absolute, absolute_media, base_url
 from articles.models import Article
+from references.models import EvidenceFinding
 
 # Inside <script>, "</script>" or "<!--" in a value must not end the element.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 SITE_IMAGE = "img/og-default.png"
 LOGO = "img/logo.png"
 LOGO_SIZE = 512
+EVIDENCE_KIND_NAMES = dict(EvidenceFinding.Kind.choices)
 
 
 def absolute_static(path: str) -> str:
@@ -104,12 +106,51 @@ def breadcrumb(url: str, revision) -> dict:
     }
 
 
+def cited_work(ref: dict, notice: dict | None = None) -> dict:
+    """A cited source as schema.org has it, with the notice about it if the
+    page shows one.
+
+    schema.org has no "retracted" property; its `correction` property of any
+    CreativeWork is "a correction to a CreativeWork, either via a
+    CorrectionComment, textually or in another document", and a retraction,
+    withdrawal or expression of concern is exactly that: another document
+    about the cited work. So the notice marks the citation it concerns, not
+    the Article, whose own text (the reviewed revision) has not changed; the
+    Article still says it cites that work.
+    """
+    if ref.get("doi"):
+        node = {
+            "@type": "ScholarlyArticle",
+            "name": ref["title"],
+            "sameAs": f"https://doi.org/{ref['doi']}",
+        }
+    else:
+        node = {"@type": "CreativeWork", "name": ref["text"]}
+    if notice is not None:
+        correction = {
+            "@type": "CorrectionComment",
+            "name": str(EVIDENCE_KIND_NAMES.get(notice["kind"], notice["kind"])),
+            "datePublished": notice["date"].isoformat(),
+        }
+        if notice["link"]:
+            correction["sameAs"] = notice["link"]
+        node["correction"] = correction
+    return node
+
+
 def structured_data(
-    article: Article, revision, review, reviewer_url: str, image: str = ""
+    article: Article,
+    revision,
+    review,
+    reviewer_url: str,
+    image: str = "",
+    notices: list[dict] = (),
 ) -> str:
     """JSON-LD: one @graph with a MedicalWebPage, an Article, its breadcrumb
     and the WebSite, escaped for a <script> element. `image` is the article's
-    own (absolute) image, if it has one."""
+    own (absolute) image, if it has one; `notices` the reader's notices about
+    cited sources (delivery/evidence.py), marked on the citations."""
+    by_number = {notice["number"]: notice for notice in notices}
     url = absolute(article.get_absolute_url())
     site = base_url()
     reviewer = None
@@ -156,14 +197,7 @@ def structured_data(
             "dateModified": article.last_published_at.isoformat(),
             "publisher": publisher(),
             "citation": [
-                {
-                    "@type": "ScholarlyArticle",
-                    "name": ref["title"],
-                    "sameAs": f"https://doi.org/{ref['doi']}",
-                }
-                if ref.get("doi")
-                else {"@type": "CreativeWork", "name": ref["text"]}
-                for ref in revision.cited
+                cited_work(ref, by_number.get(ref["number"])) for ref in revision.cited
             ],
         },
         breadcrumb(url, revision),

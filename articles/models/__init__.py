@@ -8,6 +8,7 @@ from articles.models.article import (
 )
 from articles.models.audit import AuditEntry
 from articles.models.desk import Notification, NotificationPreference, ReviewComment
+from articles.models.evidence import EvidenceAlert, EvidenceAlertQuerySet
 from articles.models.listing import Listing
 from articles.models.people import DEFAULT_REVIEW_INTERVAL_MONTHS, Contributor, Topic
 from articles.models.preview import PreviewLink, PreviewLinkQuerySet
@@ -27,6 +28,8 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "AuditEntry",
+    "EvidenceAlert",
+    "EvidenceAlertQuerySet",
     "Listing",
     "Notification",
     "NotificationPreference",

@@ -72,6 +72,7 @@ class Notification(models.Model):
         REVIEW_WITHDRAWN = "review_withdrawn", _("Review request withdrawn")
         COMMENT = "comment", _("Comment on the text")
         REVIEWS_DUE = "reviews_due", _("Reviews due")
+        EVIDENCE = "evidence", _("A cited source has a new notice")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

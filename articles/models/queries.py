@@ -6,15 +6,18 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
+from articles.evidence_policy import BLOCK, kinds_with
 from articles.models.revision import Revision
 
 
 def cites_retracted(revision_field: str = "live_revision") -> models.Exists:
-    """True where the revision named by `revision_field` cites a retracted source."""
+    """True where the revision named by `revision_field` cites a source whose
+    notice blocks citing it (retracted, withdrawn, removed: the policy's
+    `block` kinds)."""
     return models.Exists(
         Revision.cited_references.through.objects.filter(
             revision=models.OuterRef(revision_field),
-            reference__retraction_status="retraction",
+            reference__retraction_status__in=kinds_with(BLOCK),
         )
     )
 
@@ -42,6 +45,17 @@ class ArticleQuerySet(models.QuerySet):
     def citing_retracted(self, revision_field="live_revision") -> "ArticleQuerySet":
         """Articles whose live (or other named) revision cites a retracted source."""
         return self.filter(cites_retracted(revision_field))
+
+    def rereview_now(self) -> "ArticleQuerySet":
+        """Live articles whose cited source has a notice that asks for a
+        re-review, not yet answered by one (articles/evidence_alerts.py)."""
+        return self.live().filter(
+            pk__in=models.Subquery(
+                self.model.evidence_alerts.rel.related_model.objects.due().values(
+                    "article"
+                )
+            )
+        )
 
     def scheduled(self) -> "ArticleQuerySet":
         """Articles with a go-live or a withdrawal waiting for its time."""

@@ -18,6 +18,7 @@ from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
 from articles.delivery.prepared import clear_live_page, prepare_live_page
 from articles.delivery.search_index import index_after_commit
+from articles.evidence_alerts import close_answered_alerts
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
 from articles.workflow.sign_off import approval_note, require_proof, scheduling_proof
 from articles.workflow.steps import (
@@ -133,6 +134,7 @@ def make_live(
         *locked.publication_history,
     ]
     save_state(locked, article, "publication_history")
+    close_answered_alerts(locked, approval)
     page_cache.purge(prepare_live_page(locked) | _replaced_pages(locked))
     index_after_commit(locked.pk)
     log(
@@ -400,6 +402,7 @@ def _withdraw(
         "replaced_by",
     )
     locked._moving_live_pointer = False
+    close_answered_alerts(locked)
     page_cache.purge(clear_live_page(locked) | _replaced_pages(locked))
     index_after_commit(locked.pk)
     log(

@@ -3,4 +3,4 @@
 Importing the package registers the ModelAdmins.
 """
 
-from references.admin import journal, reference  # noqa: F401
+from references.admin import evidence, journal, reference  # noqa: F401

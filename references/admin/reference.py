@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from references.admin.evidence import findings_list
 from references.admin.importing import ImportReferences
 from references.admin.lookup import LookupReferences
 from references.admin.rows import NameListField, TextListField
 from references.formatting import format_reference
 from references.identifiers import detect_identifier
-from references.models import Reference
+from references.models import EvidenceCheck, Reference
 from siteconf.admin_input import RefusesBadInput, RefusesNul
 
 
@@ -72,7 +73,18 @@ class ReferenceAdmin(
     ]
     list_filter = ["kind", "evidence_level", "retraction_status", CitedByFilter]
     search_fields = ["citation_key", "title", "authors", "doi", "pmid", "pmcid"]
-    readonly_fields = ["formatted", "citing_articles", "retraction_checked_at"]
+    readonly_fields = [
+        "formatted",
+        "citing_articles",
+        "retraction_checked_at",
+        "last_checked_at",
+        "last_checked_source",
+        "evidence_checks",
+        "evidence_findings",
+        "link_checked_at",
+        "link_status",
+        "link_broken_since",
+    ]
     fieldsets = [
         (None, {"fields": ["kind", "citation_key", "title", "authors", "formatted"]}),
         (
@@ -102,6 +114,17 @@ class ReferenceAdmin(
                     "retraction_date",
                     "retraction_reason",
                     "retraction_checked_at",
+                ]
+            },
+        ),
+        (
+            _("Evidence checks"),
+            {
+                "fields": [
+                    ("last_checked_at", "last_checked_source"),
+                    "evidence_checks",
+                    "evidence_findings",
+                    ("link_checked_at", "link_status", "link_broken_since"),
                 ]
             },
         ),
@@ -161,6 +184,35 @@ class ReferenceAdmin(
         if obj.pk is None:
             return "—"
         return format_reference(obj)
+
+    @admin.display(description=_("evidence findings"))
+    def evidence_findings(self, obj):
+        return findings_list(obj)
+
+    @admin.display(description=_("latest checks"))
+    def evidence_checks(self, obj):
+        """The last check of each source: when, on what data, and its result."""
+        latest = EvidenceCheck.objects.latest_by_source()
+        if not latest:
+            return _("No check has run yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: {} {} ({}){}</li>',
+                (
+                    (
+                        reverse("admin:references_evidencecheck_change", args=[c.pk]),
+                        c.get_source_display(),
+                        c.get_result_display(),
+                        c.started_at.strftime("%Y-%m-%d %H:%M"),
+                        c.dataset or "—",
+                        f" — {c.error}" if c.error else "",
+                    )
+                    for c in latest.values()
+                ),
+            ),
+        )
 
     @admin.display(description=_("articles citing it"))
     def citing_articles(self, obj):

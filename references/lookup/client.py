@@ -10,18 +10,26 @@ a few redirects that stay on the list, read at most MAX_BYTES, and share one
 deadline per lookup whatever the retries (`references/lookup/connection.py`).
 """
 
+import dataclasses
 import hashlib
 import http.client
 import logging
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 
-from references.lookup.addresses import Refused, allow_list
+from references.lookup.addresses import (
+    Refused,
+    TooLarge,
+    Unreadable,
+    allow_list,
+    origin_of,
+)
 from references.lookup.connection import Answer, Deadline, Policy, fetch
+from references.lookup.pacing import Pacer
 
 logger = logging.getLogger("references.lookup")
 
@@ -53,6 +61,19 @@ DEFAULTS = {
     "RETRIES": 2,
     "BACKOFF": 0.5,
     "CACHE_SECONDS": 7 * 24 * 3600,
+    # The evidence watchers' pace, in requests a second: well within
+    # Crossref's polite pool (its answers state 50 a second) and NCBI's 3
+    # a second without an API key; a lower stated limit lowers it.
+    "CROSSREF_RATE": 5.0,
+    "NCBI_RATE": 3.0,
+    "LINKS_RATE": 2.0,
+    # The Retraction Watch CSV Crossref publishes every working day.
+    "RETRACTION_WATCH_URL": (
+        "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/"
+        "retraction_watch.csv"
+    ),
+    "RETRACTION_WATCH_MAX_BYTES": 256 * 1024 * 1024,
+    "RETRACTION_WATCH_DEADLINE": 300.0,
     # host:port origins, exactly as in the URLs, that may be internal
     # addresses: only for the tests' replay server (`check --deploy` warns).
     "ALLOW_INTERNAL": [],
@@ -89,6 +110,7 @@ class Response:
     status: int
     body: bytes
     content_type: str = ""
+    headers: dict = field(default_factory=dict)
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
@@ -129,24 +151,36 @@ def get(
     service: str = "",
     deadline: Deadline | None = None,
     hosts: Iterable[str] = (),
+    *,
+    cached: bool = True,
+    pacer: Pacer | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Response:
     """GET `url`, cached; raise NotFound on 404/410, ServiceError on failure.
 
     Redirects are followed only to `url`'s origin and to `hosts`; the whole
     call, retries included, ends by `deadline` (a new DEADLINE if None).
+    The evidence watchers ask with `cached=False` (a notice must be seen the
+    day it appears) and a `pacer` that keeps every attempt, retries
+    included, within the service's rate.
     """
     key = _cache_key(url, accept)
-    cached = cache.get(key)
-    if cached is not None:
-        return Response(*cached)
+    found = cache.get(key) if cached else None
+    if found is not None:
+        return Response(*found)
     service = service or urllib.parse.urlsplit(url).hostname or url
     deadline = deadline or Deadline(float(config("DEADLINE")))
     headers = {"Accept": accept, "User-Agent": user_agent()}
     retries = int(config("RETRIES"))
+    policy = policy_for(url, hosts)
+    if max_bytes != policy.max_bytes:
+        policy = dataclasses.replace(policy, max_bytes=max_bytes)
     for attempt in range(retries + 1):
         backoff = config("BACKOFF") * (2**attempt)
+        if pacer is not None:
+            pacer.wait()
         try:
-            answer = fetch(url, headers, policy_for(url, hosts), deadline)
+            answer = fetch(url, headers, policy, deadline)
         except Refused as error:
             logger.warning(
                 "%s lookup refused %s: %s", service, error.host, error.reason
@@ -164,24 +198,104 @@ def get(
             ) from None
         except http.client.HTTPException:  # a malformed or cut-short answer
             raise ServiceError(f"{service} sent an answer we could not read.") from None
+        if pacer is not None:
+            pacer.observe(answer.headers)
         if 200 <= answer.status < 300:
             response = Response(
-                answer.status, answer.body, answer.headers.get("Content-Type", "")
+                answer.status,
+                answer.body,
+                answer.headers.get("Content-Type", ""),
+                dict(answer.headers.items()),
             )
-            cache.set(
-                key,
-                (response.status, response.body, response.content_type),
-                config("CACHE_SECONDS"),
-            )
+            if cached:
+                cache.set(
+                    key,
+                    (response.status, response.body, response.content_type),
+                    config("CACHE_SECONDS"),
+                )
             return response
         if answer.status in (404, 410):
             raise NotFound(f"{service} has no record of it.")
-        retryable = answer.status == 429 or answer.status >= 500
-        if (
-            retryable
-            and attempt < retries
-            and deadline.sleep(_retry_after(answer, attempt))
-        ):
+        if _waited_to_retry(answer, attempt, retries, deadline):
             continue
         raise ServiceError(f"{service} answered with an error ({answer.status}).")
     raise ServiceError(f"{service} could not be reached.")  # pragma: no cover
+
+
+def _waited_to_retry(answer, attempt: int, retries: int, deadline) -> bool:
+    """Whether `answer` (a 429 or a server error) may be asked again, after
+    the wait it asks for, within the attempts and the deadline left."""
+    retryable = answer.status == 429 or answer.status >= 500
+    return (
+        retryable
+        and attempt < retries
+        and deadline.sleep(_retry_after(answer, attempt))
+    )
+
+
+# Statuses that may mean "this server refuses HEAD", not "this page is gone".
+HEAD_REFUSED = {400, 403, 404, 405, 406, 500, 501, 503}
+
+
+def probe(url: str, pacer: Pacer | None = None) -> str:
+    """Whether a cited URL answers: "" when it does, else what went wrong
+    ("HTTP 404", "timed out", "refused: …").
+
+    HEAD first, then GET when HEAD fails (some servers refuse HEAD); any
+    host, but only at public addresses, checked again at every redirect.
+    A GET's body is not read beyond the first bytes.
+    """
+    try:
+        origin_of(url)
+    except Refused as error:
+        return f"refused: {error.reason}"[:200]
+    policy = Policy(
+        origins=frozenset(),
+        internal=frozenset(config("ALLOW_INTERNAL")),
+        timeout=float(config("TIMEOUT")),
+        max_bytes=64 * 1024,
+        any_origin=True,
+    )
+    headers = {"Accept": "*/*", "User-Agent": user_agent()}
+    problem = ""
+    for method in ("HEAD", "GET"):
+        problem = _probe_once(url, method, headers, policy, pacer)
+        if not problem or problem.startswith("refused"):
+            return problem
+        if method == "HEAD" and not problem.startswith("HTTP "):
+            continue  # a server that drops HEAD may still answer GET
+        if method == "HEAD" and int(problem[5:]) not in HEAD_REFUSED:
+            return problem
+    return problem
+
+
+def _probe_once(
+    url: str, method: str, headers: dict, policy: Policy, pacer: Pacer | None
+) -> str:
+    deadline = Deadline(float(config("DEADLINE")))
+    retries = int(config("RETRIES"))
+    for attempt in range(retries + 1):
+        if pacer is not None:
+            pacer.wait()
+        try:
+            answer = fetch(url, headers, policy, deadline, method=method)
+        except (TooLarge, Unreadable):
+            return ""  # it answered 2xx, with a large or compressed page
+        except Refused as error:
+            return f"refused: {error.reason}"[:200]
+        except TimeoutError:
+            if attempt < retries and deadline.sleep(config("BACKOFF") * 2**attempt):
+                continue
+            return "timed out"
+        except OSError as error:
+            if attempt < retries and deadline.sleep(config("BACKOFF") * 2**attempt):
+                continue
+            return f"could not connect ({type(error).__name__})"
+        except http.client.HTTPException as error:
+            return f"unreadable answer ({type(error).__name__})"
+        if answer.status < 400:
+            return ""
+        if _waited_to_retry(answer, attempt, retries, deadline):
+            continue
+        return f"HTTP {answer.status}"
+    return "could not connect"  # pragma: no cover

@@ -76,6 +76,9 @@ class Policy:
     timeout: float  # one connection or one read
     max_bytes: int
     max_redirects: int = 5
+    # Any http(s) origin may be reached (a cited link), still only at public
+    # addresses (checked at every hop) unless listed in `internal`.
+    any_origin: bool = False
 
 
 class _DeadlineReads:
@@ -200,33 +203,42 @@ def read_body(response: http.client.HTTPResponse, origin: Origin, cap: int) -> b
 
 
 def exchange(
-    url: str, origin: Origin, headers: dict, policy: Policy, deadline: Deadline
+    url: str,
+    origin: Origin,
+    headers: dict,
+    policy: Policy,
+    deadline: Deadline,
+    method: str = "GET",
 ) -> Answer:
-    """One GET, on its own connection; only a 2xx answer's body is read."""
+    """One GET (or HEAD), on its own connection; only a 2xx answer's body is
+    read, and only for a GET."""
     parts = urllib.parse.urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = CheckedConnection(origin, policy, deadline)
     try:
-        connection.request("GET", target, headers=headers)
+        connection.request(method, target, headers=headers)
         response = connection.getresponse()
         body = b""
-        if 200 <= response.status < 300:
+        if method == "GET" and 200 <= response.status < 300:
             body = read_body(response, origin, policy.max_bytes)
         return Answer(response.status, response.headers, body)
     finally:
         connection.close()
 
 
-def fetch(url: str, headers: dict, policy: Policy, deadline: Deadline) -> Answer:
-    """GET `url`, following redirects only while each hop is on the list.
+def fetch(
+    url: str, headers: dict, policy: Policy, deadline: Deadline, method: str = "GET"
+) -> Answer:
+    """GET (or HEAD) `url`, following redirects only while each hop is on the
+    list (or, for `policy.any_origin`, at a public address).
 
     Refused (with the host) for a hop or an address that is not allowed.
     """
     for _hop in range(policy.max_redirects + 1):
         origin = origin_of(url)
-        if origin not in policy.origins:
+        if not policy.any_origin and origin not in policy.origins:
             raise Refused(origin.host, f"{origin.scheme}://{origin.netloc} not listed")
-        answer = exchange(url, origin, headers, policy, deadline)
+        answer = exchange(url, origin, headers, policy, deadline, method)
         location = answer.headers.get("Location")
         if answer.status not in REDIRECTS or location is None:
             return answer

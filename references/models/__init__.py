@@ -1,6 +1,14 @@
 """The reference library's models. Import them from here:
 `from references.models import Reference`."""
 
+from references.models.evidence import (
+    EvidenceCheck,
+    EvidenceCheckQuerySet,
+    EvidenceFinding,
+    EvidenceFindingQuerySet,
+    EvidenceSource,
+    RetractionWatchRecord,
+)
 from references.models.journal import JournalAbbreviation
 from references.models.pending import (
     PendingImport,
@@ -10,6 +18,12 @@ from references.models.pending import (
 from references.models.reference import Reference, ReferenceQuerySet
 
 __all__ = [
+    "EvidenceCheck",
+    "EvidenceCheckQuerySet",
+    "EvidenceFinding",
+    "EvidenceFindingQuerySet",
+    "EvidenceSource",
+    "RetractionWatchRecord",
     "JournalAbbreviation",
     "PendingImport",
     "PendingImportError",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from references import identifiers
 from references.links import validate_http_url
+from references.models.evidence import EvidenceSource
 from references.records import (
     EVIDENCE_LEVELS,
     KINDS,
@@ -36,8 +37,13 @@ IDENTIFIER_FIELDS = {
 
 class ReferenceQuerySet(models.QuerySet):
     def retracted(self) -> "ReferenceQuerySet":
-        """References whose retraction blocks citing them."""
-        return self.filter(retraction_status=Reference.Retraction.RETRACTED)
+        """References whose notice blocks citing them: retracted, withdrawn or
+        removed."""
+        return self.filter(retraction_status__in=Reference.Retraction.blocking())
+
+    def with_broken_links(self) -> "ReferenceQuerySet":
+        """References whose cited URL failed its last check (for editors)."""
+        return self.filter(link_broken_since__isnull=False)
 
     def flagged(self) -> "ReferenceQuerySet":
         """References with any retraction notice: retraction, correction or EoC."""
@@ -64,9 +70,19 @@ class Reference(models.Model):
     class Retraction(models.TextChoices):
         NONE = "", _("No notice")
         RETRACTED = "retraction", _("Retracted")
-        CORRECTION = "correction", _("Correction")
+        WITHDRAWN = "withdrawal", _("Withdrawn")
+        REMOVED = "removal", _("Removed")
         CONCERN = "expression_of_concern", _("Expression of concern")
+        PARTIAL_RETRACTION = "partial_retraction", _("Partially retracted")
+        CORRECTION = "correction", _("Correction")
+        ERRATUM = "erratum", _("Erratum")
+        ADDENDUM = "addendum", _("Addendum")
         OTHER = "other", _("Other notice")
+
+        @classmethod
+        def blocking(cls) -> list[str]:
+            """The notices that block citing a source (see retractions.BLOCKING)."""
+            return [cls.RETRACTED, cls.WITHDRAWN, cls.REMOVED]
 
     kind = models.CharField(
         _("type"), max_length=20, choices=KINDS, default="journal_article"
@@ -132,6 +148,29 @@ class Reference(models.Model):
     retraction_reason = models.TextField(_("notice reason"), blank=True)
     retraction_checked_at = models.DateTimeField(
         _("retractions last checked"), null=True, blank=True
+    )
+    last_checked_at = models.DateTimeField(
+        _("evidence last checked"), null=True, blank=True, editable=False
+    )
+    last_checked_source = models.CharField(
+        _("last checked by"),
+        max_length=30,
+        blank=True,
+        editable=False,
+        choices=EvidenceSource,
+    )
+    link_checked_at = models.DateTimeField(
+        _("link last checked"), null=True, blank=True, editable=False
+    )
+    link_status = models.CharField(
+        _("link status"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("What the last check of the URL got, when it failed."),
+    )
+    link_broken_since = models.DateTimeField(
+        _("link broken since"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -312,4 +351,5 @@ class Reference(models.Model):
 
     @property
     def is_retracted(self) -> bool:
-        return self.retraction_status == self.Retraction.RETRACTED
+        """Retracted, withdrawn or removed: citing it is blocked."""
+        return self.retraction_status in self.Retraction.blocking()

@@ -35,6 +35,19 @@ ROUTES = {
         "openlibrary-isbn-9780190246556.json",
         JSON,
     ),
+    # The evidence watchers' recorded answers (tests/fixtures/evidence/).
+    "/crossref/works/10.1016/S0140-6736(97)11096-0": (
+        "../evidence/crossref-work-wakefield-1998.json",
+        JSON,
+    ),
+    "/crossref/works/10.1038/s41586-020-2012-7": (
+        "../evidence/crossref-work-zhou-2020-addendum.json",
+        JSON,
+    ),
+    "/eutils/efetch.fcgi?id=9500320": (
+        "../evidence/pubmed-efetch-9500320.xml",
+        "text/xml",
+    ),
 }
 
 
@@ -56,6 +69,7 @@ class Seen:
     path: str
     query: dict
     headers: dict
+    method: str = "GET"
 
 
 class ReplayServer:
@@ -64,11 +78,16 @@ class ReplayServer:
     def __init__(self, tls: ssl.SSLContext | None = None):
         self.scripted: dict[str, list[Answer]] = {}
         self.requests: list[Seen] = []
+        # What a path with no route gets (the benchmark's many DOIs).
+        self.fallback: Answer | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (the standard library's name)
                 server.answer(self)
+
+            def do_HEAD(self):  # noqa: N802
+                server.answer(self, head=True)
 
             def log_message(self, *args):
                 pass
@@ -99,17 +118,20 @@ class ReplayServer:
                 return route
         return ""
 
-    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+    def answer(self, handler: BaseHTTPRequestHandler, head: bool = False) -> None:
         parts = urllib.parse.urlsplit(handler.path)
         path = urllib.parse.unquote(parts.path)
         query = urllib.parse.parse_qs(parts.query)
-        self.requests.append(Seen(path, query, dict(handler.headers)))
+        method = "HEAD" if head else "GET"
+        self.requests.append(Seen(path, query, dict(handler.headers), method))
         route = self._route(path, query)
         if self.scripted.get(route):
             answer = self.scripted[route].pop(0)
         elif route in ROUTES:
             name, content_type = ROUTES[route]
             answer = Answer(200, (FIXTURES / name).read_bytes(), content_type)
+        elif self.fallback is not None:
+            answer = self.fallback
         else:
             answer = Answer(404, b"Resource not found.")
         time.sleep(answer.delay)
@@ -125,7 +147,8 @@ class ReplayServer:
             for name, value in answer.headers.items():
                 handler.send_header(name, value)
             handler.end_headers()
-            self._write(handler, answer.body, answer.drip)
+            if not head:
+                self._write(handler, answer.body, answer.drip)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (the timeout test)
 
