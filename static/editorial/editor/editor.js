@@ -405,7 +405,10 @@ function setUpLayout(parts) {
     const schedule = () => {
       if (document.activeElement !== textarea) return;
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => followCaret(textarea, preview));
+      // Checked again in the frame: the caret may have left meanwhile.
+      frame = requestAnimationFrame(() => {
+        if (document.activeElement === textarea) followCaret(textarea, preview);
+      });
     };
     for (const type of ["keyup", "click", "input", "select", "focus", "editor:caret"]) {
       textarea.addEventListener(type, schedule);
