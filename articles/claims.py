@@ -130,3 +130,26 @@ def sentences_by_number(body_html: str) -> dict[int, list[str]]:
 def citing_sentences(body_html: str, number: int) -> list[str]:
     """The sentences of `body_html` that cite reference `number`."""
     return sentences_by_number(body_html).get(number, [])
+
+
+def _plain_blocks(body_html: str) -> list[str]:
+    parser = _Blocks()
+    parser.feed(body_html or "")
+    parser.close()
+    blocks = [" ".join(SPACED_MARKER.sub("", block).split()) for block in parser.blocks]
+    return [block for block in blocks if block]
+
+
+def find_passage(body_html: str, quote: str) -> tuple[str, str, str] | None:
+    """The block of `body_html` a reader quoted, as (before, quote, after) in
+    plain text, matched without regard to case or spacing; None when no block
+    holds it (a quote from the title, or one the reader typed)."""
+    words = (quote or "").split()
+    if len(" ".join(words)) < 3:
+        return None
+    pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE)
+    for block in _plain_blocks(body_html):
+        found = pattern.search(block)
+        if found:
+            return block[: found.start()], found.group(), block[found.end() :]
+    return None

@@ -15,12 +15,14 @@ def site_links() -> dict:
         "home": reverse("articles:home"),
         "policy": reverse("articles:editorial_policy"),
         "search": reverse("articles:search"),
+        "corrections": reverse("articles:corrections"),
         "feed": reverse("articles:feed"),
         "atom": reverse("articles:feed_atom"),
         "css": static("css/site.css"),
         "print_css": static("css/print.css"),
         "favicon": static("img/favicon.svg"),
         "og_image": static("img/og-default.png"),
+        "feedback_js": static("js/feedback.js"),
     }
 
 

@@ -6,7 +6,8 @@ triggers when a migration rebuilds the table.
 - The live pointer may only name an approval of this article whose hash
   matches the live revision.
 - An approval may not name an author of the article, a byline of the
-  revision or its creator as its reviewer, and carries the revision hash.
+  revision or its creator as its reviewer, and carries the revision hash and
+  its kind of change.
 - Revisions, reviews and audit entries are never updated.
 """
 
@@ -26,7 +27,8 @@ APPROVAL_BY_AUTHOR = """
     EXISTS (
         SELECT 1 FROM articles_revision v
         WHERE v.id = NEW.revision_id
-          AND (v.created_by_id = NEW.reviewer_id OR v.content_hash <> NEW.content_hash)
+          AND (v.created_by_id = NEW.reviewer_id OR v.content_hash <> NEW.content_hash
+               OR v.change_class <> NEW.change_class)
     ) OR EXISTS (
         SELECT 1 FROM articles_revision v
         JOIN articles_article_authors aa ON aa.article_id = v.article_id

@@ -21,8 +21,10 @@ from articles.models import (
     EvidenceAlert,
     Notification,
     NotificationPreference,
+    ReaderReport,
     Review,
 )
+from articles.text import single_line
 
 Kind = Notification.Kind
 
@@ -227,6 +229,37 @@ def evidence_letter(alert) -> Letter:
     return Letter(text, f"{prefix} {article.title}", "\n".join(lines) + "\n")
 
 
+def report_path(report) -> str:
+    return reverse("admin:articles_readerreport_change", args=[report.pk])
+
+
+def report_letter(report) -> Letter:
+    """A reader's report about a live page: what they chose, the passage they
+    quoted and what they wrote (plain text: the email is never HTML)."""
+    article = report.article
+    text = _("A reader reported “%(title)s” as %(what)s.") % {
+        "title": article.title,
+        "what": report.get_category_display().lower(),
+    }
+    lines = [
+        text,
+        "",
+        f"Revision {report.revision.number} "
+        f"(content hash {report.revision.content_hash[:12]})",
+    ]
+    if report.quote:
+        lines += ["", "The passage they quoted:", f"> {single_line(report.quote)}"]
+    if report.text:
+        lines += ["", "What they wrote:", report.text]
+    lines += [
+        "",
+        f"The report: {absolute(report_path(report))}",
+        f"Live page: {absolute(article.get_absolute_url())}",
+    ]
+    subject = f"[Reader report] {single_line(article.title)}"
+    return Letter(text, subject, "\n".join(lines) + "\n")
+
+
 # Kinds about an article and who acted: about = {"article": id, "actor": id}
 # (no actor for a scheduled go-live).
 ABOUT_ARTICLE = {
@@ -264,6 +297,13 @@ def letter(kind: str, about: dict) -> Letter | None:
             .first()
         )
         return evidence_letter(alert) if alert else None
+    if kind == Kind.READER_REPORT:
+        report = (
+            ReaderReport.objects.select_related("article", "revision")
+            .filter(pk=about.get("report"))
+            .first()
+        )
+        return report_letter(report) if report else None
     if kind == Kind.REVIEWS_DUE:
         overdue, due = (
             list(

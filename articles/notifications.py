@@ -237,6 +237,29 @@ def evidence_changed(alert, tell_reviewer: bool, tell_editors: bool) -> None:
     )
 
 
+def reader_reported(report) -> None:
+    """A reader reported a medical problem with a live page: tell the reviewer
+    who approved it (every reviewer, if they have left) and the editors."""
+    article = report.article
+    approval = article.live_approval
+    reviewer = approval.reviewer if approval else None
+    recipients = list(users_with_perm("publish_article"))
+    if reviewer is not None and reviewer.is_active:
+        recipients.append(reviewer)
+    else:
+        recipients += _reviewers(article)
+    letter = letters.report_letter(report)
+    notify(
+        Kind.READER_REPORT,
+        recipients,
+        None,
+        letter.bell,
+        article,
+        letters.report_path(report),
+        {"report": report.pk},
+    )
+
+
 def digest(overdue: list, due: list, days: int) -> list[int]:
     """The daily digest to reviewers and editors; nothing when nothing is due.
     Returns the ids of the users it is emailed to."""

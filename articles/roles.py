@@ -15,6 +15,8 @@ GROUPS = {
         "articles.view_contributor",
         "articles.view_revision",
         "articles.view_review",
+        # Reports about the articles they author (ReaderReport.visible_to).
+        "articles.view_readerreport",
         "references.add_reference",
         "references.change_reference",
         "references.view_reference",
@@ -27,6 +29,9 @@ GROUPS = {
         "articles.view_revision",
         "articles.view_review",
         "articles.view_auditentry",
+        "articles.view_readerreport",
+        "articles.change_readerreport",
+        "articles.view_pagevotes",
         "references.view_reference",
         "references.change_reference",
     ],
@@ -44,6 +49,9 @@ GROUPS = {
         "articles.view_revision",
         "articles.view_review",
         "articles.view_auditentry",
+        "articles.view_readerreport",
+        "articles.change_readerreport",
+        "articles.view_pagevotes",
         "references.add_reference",
         "references.change_reference",
         "references.view_reference",
@@ -74,11 +82,13 @@ def ensure_groups(apps) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # A model a later migration creates has no permission yet: that
+            # migration runs this again (0015 for the reader reports).
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
 
 

@@ -247,6 +247,7 @@ def _write_batch(
                 {"name": t["name"], "slug": t["slug"]} for t in revision.topic_list
             ],
             "reviewer_url": f"/contributors/{reviewer_profile.slug}/",
+            "hash": revision.content_hash,
             "head": {
                 "title": revision.title,
                 "description": revision.summary,

@@ -79,6 +79,10 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|preview|healthz)(/|\?|$)") {
         return (pass);
     }
+    # Readers' feedback: answered per post, never kept (articles/public/feedback.py).
+    if (req.url ~ "^/articles/[^/?]+/feedback/") {
+        return (pass);
+    }
     if (req.http.Authorization || req.http.Cookie ~ "(^|; *)sessionid=") {
         return (pass);
     }
@@ -97,12 +101,14 @@ sub vcl_recv {
             "");
         set req.url = regsub(req.url, "[?&]+$", "");
         set req.url = regsub(req.url, "^(/(topics|contributors)/[^/?]+/)\?page=1$", "\1");
+        set req.url = regsub(req.url, "^(/corrections/)\?page=1$", "\1");
     }
-    if (req.url !~ "^/($|articles/|topics/|contributors/|editorial-policy/|feed/|sitemap\.xml|robots\.txt|search/)") {
+    if (req.url !~ "^/($|articles/|topics/|contributors/|editorial-policy/|corrections/|feed/|sitemap\.xml|robots\.txt|search/)") {
         return (pass);
     }
     if (req.url ~ "\?" && req.url !~ "^/search/\?"
-        && req.url !~ "^/(topics|contributors)/[^/?]+/\?page=([2-9]|1[0-9]|20)$") {
+        && req.url !~ "^/(topics|contributors)/[^/?]+/\?page=([2-9]|1[0-9]|20)$"
+        && req.url !~ "^/corrections/\?page=([2-9]|1[0-9]|20)$") {
         return (pass);
     }
     # Serve stale for 30 s while refetching; for longer only if the app is down.

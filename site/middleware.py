@@ -58,7 +58,9 @@ def from_the_desk(request: HttpRequest) -> bool:
 class RejectMalformedRequestMiddleware:
     """Answer 400 with a readable page to a request whose address, query
     string or cookies contain a NUL byte, or whose query string is not UTF-8;
-    and to form data containing NUL, unless it comes from the desk."""
+    and to form data containing NUL, unless it comes from the desk or goes to
+    a view marked `refuses_nul_by_field` (the readers' feedback form, which
+    names the field and keeps the reader's text)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,7 +75,11 @@ class RejectMalformedRequestMiddleware:
     def process_view(self, request: HttpRequest, view, args, kwargs):
         # Here, once the session tells who is asking, and before the CSRF
         # check or any view reads the form.
-        if form_data_has_nul(request) and not from_the_desk(request):
+        if (
+            form_data_has_nul(request)
+            and not from_the_desk(request)
+            and not getattr(view, "refuses_nul_by_field", False)
+        ):
             return bad_request(
                 request, reason="The request's form data contained invalid characters."
             )

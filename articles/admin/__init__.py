@@ -4,4 +4,10 @@ Importing the package registers every ModelAdmin (Django's autodiscover
 imports `articles.admin`).
 """
 
-from articles.admin import article, notifications, people, records  # noqa: F401
+from articles.admin import (  # noqa: F401
+    article,
+    notifications,
+    people,
+    reader_reports,
+    records,
+)

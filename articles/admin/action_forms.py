@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin.decision import APPROVE
 from articles.admin.decision import DecisionForm as ReviewDecisionForm
-from articles.models import Article
+from articles.models import Article, ChangeClass
 from siteconf.admin_input import RefusesNul
 
 
@@ -19,12 +19,19 @@ class DecisionForm(ReviewDecisionForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].initial = APPROVE
         self.fields["decision"].disabled = True
+        # Each article's own kind of change is checked by the workflow.
+        self.fields["change_class"].widget = forms.Select()
+        self.fields["change_class"].choices = [
+            ("", _("None: a first publication")),
+            *ChangeClass.choices,
+        ]
 
     def clean(self):
         data = super().clean()
         if not self.errors:
             data["ticked"] = self.ticked()
             data["declaration"] = self.declaration()
+            data["change_class"] = data.get("change_class") or None
         return data
 
 

@@ -233,6 +233,7 @@ class WorkflowActions:
                 checklist=answer["ticked"],
                 competing_interests=answer["declaration"],
                 proof=sign_off.proof(request),
+                change_class=answer["change_class"],
             ),
         )
 

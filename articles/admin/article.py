@@ -22,7 +22,8 @@ from articles.admin.filters import (
     ScheduledFilter,
 )
 from articles.admin.form_top import changes_context, checklist_item, decision_context
-from articles.admin.forms import ArticleForm
+from articles.admin.forms import ArticleForm, with_class_fieldset
+from articles.admin.reader_reports import report_count_link
 from articles.models import CONTENT_FIELDS, Article, Review, cites_retracted
 from articles.preflight import checklist
 from articles.roles import sees_every_article
@@ -166,6 +167,9 @@ class ArticleAdmin(WorkflowActions, RefusesBadInput, admin.ModelAdmin):
             return False
         return request.user.is_superuser
 
+    def get_fieldsets(self, request, obj=None):
+        return with_class_fieldset(super().get_fieldsets(request, obj), obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = [
             "workflow_summary",
@@ -217,7 +221,11 @@ class ArticleAdmin(WorkflowActions, RefusesBadInput, admin.ModelAdmin):
         contributor = getattr(request.user, "contributor", None)
         if not change and contributor and not article.authors.exists():
             article.authors.add(contributor)
-        article.save_revision(by=request.user, note=form.cleaned_data["change_note"])
+        article.save_revision(
+            by=request.user,
+            note=form.cleaned_data["change_note"],
+            **form.classification(),
+        )
 
     # List columns -----------------------------------------------------------
 
@@ -291,6 +299,7 @@ class ArticleAdmin(WorkflowActions, RefusesBadInput, admin.ModelAdmin):
             ),
             (_("Last reviewed"), obj.last_reviewed or "—"),
             (_("Next review due"), obj.next_review_due or "—"),
+            (_("Reader reports"), report_count_link(obj)),
         ]
         return format_html(
             '<dl class="workflow-summary">{}</dl>',

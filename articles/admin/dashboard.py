@@ -21,6 +21,8 @@ from django.utils.translation import ngettext
 
 from articles.admin.evidence import evidence_box, rereview_group
 from articles.admin.form_top import teaser
+from articles.admin.reader_reports import rereview_group as reader_rereviews
+from articles.admin.usefulness import usefulness_box
 from articles.models import Article, AuditEntry, Review, ReviewComment
 from articles.roles import sees_every_article
 
@@ -128,7 +130,7 @@ def waiting_for(user) -> list[dict]:
                 _("No article is waiting for your review."),
             )
         )
-        groups.append(rereview_group(user))
+        groups += [rereview_group(user), reader_rereviews(user, LIST_LIMIT)]
     is_editor = user.has_perm("articles.publish_article")
     if is_editor:
         # Scheduled ones too (after those nobody has scheduled yet), so that
@@ -413,5 +415,6 @@ def dashboard(model_admin, request):
             "overdue_url": changelist_url(due="overdue"),
             "retracted_url": changelist_url(sources="urgent"),
             "evidence": evidence_box(user),
+            "usefulness": usefulness_box(user, today),
         },
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.admin import sign_off
-from articles.models import Article
+from articles.models import Article, ChangeClass
 from articles.workflow import WorkflowError, approve, request_changes
 from articles.workflow.review import MAX_INTERESTS, open_comments, review_checklist
 from siteconf.admin_input import RefusesNul
@@ -81,9 +81,21 @@ class DecisionForm(RefusesNul, forms.Form):
         ),
     )
 
-    def __init__(self, *args, open_count: int = 0, **kwargs):
+    change_class = forms.ChoiceField(
+        label=gettext_lazy("Kind of change"),
+        choices=ChangeClass.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=gettext_lazy(
+            "Confirm the writer's kind of change to approve. If it is wrong, "
+            "request changes: it is part of the reviewed text."
+        ),
+    )
+
+    def __init__(self, *args, open_count: int = 0, revision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.open_count = open_count
+        self.given_class = revision.change_class if revision is not None else ""
         self.fields["checklist"].choices = review_checklist()
 
     def clean(self):
@@ -97,6 +109,7 @@ class DecisionForm(RefusesNul, forms.Form):
                     _("Tick every item to approve. Not ticked: %(items)s.")
                     % {"items": "; ".join(unticked)},
                 )
+            self._check_class(data.get("change_class"))
             if not data.get("interests"):
                 self.add_error(
                     "interests",
@@ -124,6 +137,30 @@ class DecisionForm(RefusesNul, forms.Form):
             )
         return data
 
+    def _check_class(self, confirmed: str | None) -> None:
+        """The reviewer's kind of change must be the writer's (the workflow
+        checks again, and the action form leaves it to the workflow)."""
+        if not self.given_class:
+            return
+        names = dict(ChangeClass.choices)
+        if not confirmed:
+            self.add_error(
+                "change_class",
+                _("Confirm the kind of change: the writer says “%(given)s”.")
+                % {"given": names[self.given_class]},
+            )
+        elif confirmed != self.given_class:
+            self.add_error(
+                "change_class",
+                _(
+                    "The writer classified this update as “%(given)s”, not "
+                    "“%(confirmed)s”. The kind of change is part of the reviewed "
+                    "text, so you cannot approve it as another kind: request "
+                    "changes and say which kind it should be."
+                )
+                % {"given": names[self.given_class], "confirmed": names[confirmed]},
+            )
+
     def declaration(self) -> str | None:
         """None when nothing was declared, "" for none, else the interests."""
         choice = self.cleaned_data.get("interests")
@@ -143,7 +180,9 @@ def decide(
 ) -> tuple[HttpResponseRedirect | None, DecisionForm]:
     """Handle the decision POST: a redirect when done, else the form with errors."""
     comments = open_comments(article)
-    form = DecisionForm(request.POST, open_count=len(comments))
+    form = DecisionForm(
+        request.POST, open_count=len(comments), revision=article.current_revision
+    )
     if not can_decide(request.user, article):
         messages.error(
             request,
@@ -169,6 +208,7 @@ def decide(
                 checklist=form.ticked(),
                 competing_interests=form.declaration(),
                 proof=proof,
+                change_class=data.get("change_class") or None,
             )
         else:
             review = request_changes(

@@ -54,6 +54,8 @@ DIFF_FIELDS = [
     ("medical_audience", _("Medical audience")),
     ("disclosures", _("Disclosures")),
     ("review_interval_months", _("Review interval (months)")),
+    ("change_class", _("Kind of change")),
+    ("correction_note", _("Correction note")),
 ]
 
 

@@ -32,24 +32,19 @@ per server.
 
 import datetime
 import hashlib
-import logging
 import math
 import secrets
-from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core import signing
-from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from articles.window_counts import client_address, increment, on_shared_cache
 
 DEFAULTS = {
     "PAIR_LIMIT": 5,
@@ -60,47 +55,10 @@ DEFAULTS = {
     "RUN_LIMIT": 0,
     "RUN_SECONDS": 30 * 24 * 60 * 60,
 }
-CACHE_ERRORS = (RedisError, OSError)
-_in_process = LocMemCache("login-throttle", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
-
 DEVICE_COOKIE_PREFIX = "known_browser_"
 DEVICE_COOKIE_SALT = "articles.admin.login.known-browser"
 DEVICE_COOKIE_AGE = datetime.timedelta(days=365)
 _PENDING_COOKIES = "_known_browser_cookies"
-
-
-def client_address(request) -> str:
-    """The address the request came from (behind a proxy, set REMOTE_ADDR there)."""
-    return (request.META.get("REMOTE_ADDR") or "unknown") if request else "unknown"
-
-
-def _increment(store: BaseCache, key: str, window: int) -> int:
-    """Add one to a count that expires `window` seconds after it started."""
-    while True:
-        if store.add(key, 1, timeout=window):
-            return 1
-        try:
-            count = store.incr(key)
-        except ValueError:  # it expired between add() and incr(): start again
-            continue
-        if count == 1:
-            # It expired between RedisCache.incr()'s existence check and its
-            # INCR, which recreated it without a timeout.
-            store.touch(key, timeout=window)
-        return count
-
-
-def _on_shared_cache[T](operation: Callable[[BaseCache], T]) -> T:
-    try:
-        return operation(cache)
-    except CACHE_ERRORS as error:
-        logger.warning(
-            "Login throttling counts in this process only: the cache is "
-            "unreachable (%s: %s).",
-            type(error).__name__,
-            error,
-        )
-        return operation(_in_process)
 
 
 class Throttle:
@@ -150,11 +108,11 @@ class Throttle:
         def count(store: BaseCache) -> bool:
             # all() stops at the first count over its limit, leaving wider ones.
             return all(
-                _increment(store, key, window) <= limit
+                increment(store, key, window) <= limit
                 for key, limit, window in self._counts(who, address, device)
             )
 
-        return _on_shared_cache(count)
+        return on_shared_cache(count)
 
     def succeeded(self, who: str, address: str, device: str | None = None) -> None:
         """A successful check: give its attempt back and clear its pair (or
@@ -175,12 +133,12 @@ class Throttle:
                     # Make sure it expires even if decr() recreated it (see above).
                     store.touch(key, timeout=window)
 
-        _on_shared_cache(give_back)
+        on_shared_cache(give_back)
 
     def forget(self, who: str) -> None:
         """Clear the account's ceiling and run (a superuser's reset)."""
         keys = [self._key("user", who), self._key("run", who)]
-        _on_shared_cache(lambda store: store.delete_many(keys))
+        on_shared_cache(lambda store: store.delete_many(keys))
 
 
 PASSWORDS = Throttle("login-attempts", "LOGIN_THROTTLE")

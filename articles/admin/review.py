@@ -24,6 +24,7 @@ from articles.admin import comments, decision, sign_off
 from articles.admin.diffs import DIFF_FIELDS, Budget, compare, text_diff
 from articles.admin.htmldiff import clean_html, html_diff
 from articles.admin.pages import page_context
+from articles.admin.reader_reports import open_reports
 from articles.models import Article, EvidenceAlert, Review, Revision
 from articles.workflow.review import open_comments, review_checklist
 
@@ -191,7 +192,9 @@ def review_screen(model_admin, request, object_id):
     )
     source = request.GET.get("view") == "source"
     if form is None:
-        form = decision.DecisionForm(open_count=len(open_comments(article)))
+        form = decision.DecisionForm(
+            open_count=len(open_comments(article)), revision=current
+        )
     all_comments = comments.comments_for(request.user, article)
     can_decide = decision.can_decide(request.user, article)
     refused = getattr(form, "step_up_refused", False)
@@ -221,6 +224,7 @@ def review_screen(model_admin, request, object_id):
             checklist_items=review_checklist(),
             last_decision=last_decision(article),
             evidence_alerts=evidence_alerts(article, current),
+            reader_reports=open_reports(article),
             **(sign_off.panel(request, refused) if can_decide else {}),
         ),
     )

@@ -43,10 +43,11 @@ MAX_CACHED_PAGE = 20
 # The pages the cache keeps, by path. deploy/varnish.vcl knows the same list.
 CACHED_PATHS = re.compile(
     r"^/(?:$|articles/[-\w]+/$|topics/[-\w]+/$|contributors/[-\w]+/$"
-    r"|editorial-policy/$|feed/$|feed/atom/$|sitemap\.xml$|robots\.txt$)"
+    r"|editorial-policy/$|corrections/$|corrections/feed/$|feed/$|feed/atom/$"
+    r"|sitemap\.xml$|robots\.txt$)"
 )
 # The only pages that take a query string: lists, as ?page=2 and on.
-PAGED_PATHS = re.compile(r"^/(?:topics|contributors)/[-\w]+/$")
+PAGED_PATHS = re.compile(r"^/(?:(?:topics|contributors)/[-\w]+/|corrections/)$")
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,4}")
 # Where a reader came from, for analytics in their browser; no page reads
 # them, so they are left out of the key (and Varnish drops them).
@@ -57,8 +58,10 @@ TRACKING_PARAMETER = re.compile(
 )
 MAX_PARAMETERS = 20
 # Pages every change may touch. robots.txt and the editorial policy change
-# only with the base URL or the topics, rarely enough to purge them always.
-SITE_TAGS = ("home", "feeds", "sitemap", "search", "robots")
+# only with the base URL or the topics, rarely enough to purge them always;
+# the corrections list names live articles' titles, and loses a withdrawn
+# article's corrections.
+SITE_TAGS = ("home", "feeds", "sitemap", "search", "robots", "corrections")
 BAN_HEADER = "X-Ban-Tags"
 SECRET_HEADER = "X-Purge-Secret"
 GENERATION_KEY = "page-cache-generation"
@@ -168,8 +171,10 @@ def keys_for(change: PageChange) -> list[str]:
             "/sitemap.xml",
             "/robots.txt",
             "/editorial-policy/",
+            "/corrections/feed/",
         )
     ]
+    keys += [key("/corrections/", page) for page in range(1, MAX_CACHED_PAGE + 1)]
     for slug in Article.objects.filter(pk__in=change.article_ids).values_list(
         "slug", flat=True
     ):

@@ -30,7 +30,7 @@ Kind = Listing.Kind
 RELATED_COUNT = 4
 # The shape of what prepare_live_page() stores. Raise it when that changes:
 # `migrate` then prepares every live article again (prepare_unprepared_pages).
-PAGE_FORMAT = 3
+PAGE_FORMAT = 4
 # Pages prepared again in one transaction, and purged together.
 PREPARE_BATCH = 100
 FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
@@ -174,6 +174,8 @@ def prepare_live_page(article: Article) -> PageChange:
         "summary": revision.summary,
         "topics": [{"name": t["name"], "slug": t["slug"]} for t in revision.topic_list],
         "reviewer_url": reviewer_url,
+        # The revision readers see, named in the feedback form's reports.
+        "hash": revision.content_hash,
         "head": {
             "title": revision.display_title,
             "description": revision.meta_description or revision.summary,

@@ -5,14 +5,16 @@ An article's is built once, when it goes live (articles/delivery/prepared.py),
 and stored with it; the page only writes it out.
 """
 
+import datetime
 import json
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.absolute_urls import absolute, absolute_media, base_url
-from articles.models import Article
+from articles.models import Article, ChangeClass
 from references.models import EvidenceFinding
 
 # Inside <script>, "</script>" or "<!--" in a value must not end the element.
@@ -127,14 +129,26 @@ def cited_work(ref: dict, notice: dict | None = None) -> dict:
     else:
         node = {"@type": "CreativeWork", "name": ref["text"]}
     if notice is not None:
-        correction = {
-            "@type": "CorrectionComment",
-            "name": str(EVIDENCE_KIND_NAMES.get(notice["kind"], notice["kind"])),
-            "datePublished": notice["date"].isoformat(),
-        }
-        if notice["link"]:
-            correction["sameAs"] = notice["link"]
-        node["correction"] = correction
+        node["correction"] = correction_comment(
+            notice["date"],
+            name=str(EVIDENCE_KIND_NAMES.get(notice["kind"], notice["kind"])),
+            same_as=notice["link"],
+        )
+    return node
+
+
+def correction_comment(
+    day: datetime.date, text: str = "", name: str = "", same_as: str = ""
+) -> dict:
+    """A schema.org CorrectionComment: a correction of a cited work (named,
+    with the notice's link) or of the article itself (its reviewed note)."""
+    node = {"@type": "CorrectionComment", "datePublished": day.isoformat()}
+    if name:
+        node["name"] = name
+    if text:
+        node["text"] = text
+    if same_as:
+        node["sameAs"] = same_as
     return node
 
 
@@ -199,12 +213,25 @@ def structured_data(
             "citation": [
                 cited_work(ref, by_number.get(ref["number"])) for ref in revision.cited
             ],
+            **_corrections(article),
         },
         breadcrumb(url, revision),
         website(),
     ]
     data = {"@context": "https://schema.org", "@graph": graph}
     return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+
+
+def _corrections(article: Article) -> dict:
+    """The article's corrections (reviewed notes), newest first, if any."""
+    comments = [
+        correction_comment(
+            timezone.localdate(entry["date"]), text=entry["correction_note"]
+        )
+        for entry in article.update_history
+        if entry["change_class"] == ChangeClass.CORRECTION
+    ]
+    return {"correction": comments} if comments else {}
 
 
 def site_structured_data() -> str:

@@ -7,14 +7,18 @@ from articles.models.article import (
     WorkflowError,
 )
 from articles.models.audit import AuditEntry
+from articles.models.correction import Correction, CorrectionQuerySet
 from articles.models.desk import Notification, NotificationPreference, ReviewComment
 from articles.models.evidence import EvidenceAlert, EvidenceAlertQuerySet
+from articles.models.feedback import PageVotes, ReaderReport, ReaderReportQuerySet
 from articles.models.listing import Listing
 from articles.models.people import DEFAULT_REVIEW_INTERVAL_MONTHS, Contributor, Topic
 from articles.models.preview import PreviewLink, PreviewLinkQuerySet
 from articles.models.queries import ArticleQuerySet, cites_retracted
 from articles.models.revision import (
     CONTENT_FIELDS,
+    CORRECTION_NOTE_LIMIT,
+    ChangeClass,
     Review,
     Revision,
     add_months,
@@ -23,6 +27,10 @@ from articles.models.revision import (
 
 __all__ = [
     "CONTENT_FIELDS",
+    "CORRECTION_NOTE_LIMIT",
+    "ChangeClass",
+    "Correction",
+    "CorrectionQuerySet",
     "DEFAULT_REVIEW_INTERVAL_MONTHS",
     "SINGLE_LINE_FIELDS",
     "Article",
@@ -32,6 +40,9 @@ __all__ = [
     "EvidenceAlertQuerySet",
     "Listing",
     "Notification",
+    "PageVotes",
+    "ReaderReport",
+    "ReaderReportQuerySet",
     "NotificationPreference",
     "Contributor",
     "PreviewLink",

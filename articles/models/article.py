@@ -12,6 +12,7 @@ from markdownx.models import MarkdownxField
 
 from articles.images import SanitizedImageField
 from articles.limits import validate_body
+from articles.models import history
 from articles.models.article_rules import ARTICLE_CONSTRAINTS, ARTICLE_INDEXES
 from articles.models.people import Contributor, Topic
 from articles.models.queries import ArticleQuerySet
@@ -326,18 +327,12 @@ class Article(models.Model):
     @property
     def update_history(self) -> list[dict]:
         """Published versions, newest first, with what changed, for readers."""
-        entries = []
-        count = len(self.publication_history)
-        for index, entry in enumerate(self.publication_history):
-            first = index == count - 1
-            entries.append(
-                {
-                    "date": datetime.datetime.fromisoformat(entry["date"]),
-                    "note": _("First published") if first else entry["note"],
-                    "full_review": entry["full_review"],
-                }
-            )
-        return entries
+        return history.update_history(self.publication_history)
+
+    @property
+    def current_corrections(self) -> list[dict]:
+        """The corrections the top of the live page shows, newest first."""
+        return history.current_corrections(self.update_history)
 
     @property
     def is_live(self) -> bool:
@@ -361,12 +356,22 @@ class Article(models.Model):
             return True
         return self.authors.filter(user=user).exists()
 
-    def save_revision(self, by, note: str = "") -> "Revision | None":
+    def save_revision(
+        self, by, note: str = "", change_class=None, correction_note=None
+    ) -> "Revision | None":
         """Snapshot the working copy if its content changed.
 
-        A change voids any approval or pending review of the previous revision.
+        `change_class` and `correction_note` classify an update of a live
+        page; None keeps those of the pending revision. A change voids any
+        approval or pending review of the previous revision.
         """
-        return _workflow().save_revision(self, by=by, note=note)
+        return _workflow().save_revision(
+            self,
+            by=by,
+            note=note,
+            change_class=change_class,
+            correction_note=correction_note,
+        )
 
     # Transitions ---------------------------------------------------------
 
@@ -378,11 +383,22 @@ class Article(models.Model):
     # that leave it out record "no second factor (workflow API)".
 
     def approve(
-        self, by, comment: str = "", full_review: bool = True, proof=SCRIPT
+        self,
+        by,
+        comment: str = "",
+        full_review: bool = True,
+        proof=SCRIPT,
+        change_class: str | None = None,
     ) -> "Review":
-        """Approve the current revision, binding to its content hash."""
+        """Approve the current revision, binding to its content hash; an
+        update of a live page needs its `change_class` confirmed."""
         return _workflow().approve(
-            self, by=by, comment=comment, full_review=full_review, proof=proof
+            self,
+            by=by,
+            comment=comment,
+            full_review=full_review,
+            proof=proof,
+            change_class=change_class,
         )
 
     def request_changes(self, by, comment: str, proof=SCRIPT) -> "Review":

@@ -73,6 +73,7 @@ class Notification(models.Model):
         COMMENT = "comment", _("Comment on the text")
         REVIEWS_DUE = "reviews_due", _("Reviews due")
         EVIDENCE = "evidence", _("A cited source has a new notice")
+        READER_REPORT = "reader_report", _("A reader reported a problem")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

@@ -29,6 +29,18 @@ CONTENT_FIELDS = (
     "medical_audience",
     "disclosures",
 )
+# A correction's note to readers: one short paragraph of plain text.
+CORRECTION_NOTE_LIMIT = 500
+
+
+class ChangeClass(models.TextChoices):
+    """What an update of a live page is, as its writer classifies it and its
+    reviewer confirms: readers see a correction's note; an update moves "last
+    reviewed"; a minor change is listed without a note."""
+
+    CORRECTION = "correction", _("Correction")
+    UPDATE = "update", _("Update")
+    MINOR = "minor", _("Minor change")
 
 
 def compute_content_hash(content: dict, references: list[dict]) -> str:
@@ -114,6 +126,14 @@ class Revision(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    # Part of the reviewed content (and of the hash, when set): an update of a
+    # live page says what kind of change it is, and a correction what it fixed.
+    change_class = models.CharField(
+        _("kind of change"), max_length=12, choices=ChangeClass, blank=True
+    )
+    correction_note = models.CharField(
+        _("correction note"), max_length=CORRECTION_NOTE_LIMIT, blank=True
+    )
 
     class Meta:
         ordering = ["article", "-number"]
@@ -127,6 +147,17 @@ class Revision(models.Model):
                 condition=models.Q(content_hash__regex=r"^[0-9a-f]{64}$"),
                 name="articles_revision_hash_is_sha256",
             ),
+            models.CheckConstraint(
+                condition=models.Q(change_class__in=["", *ChangeClass.values]),
+                name="articles_revision_known_change_class",
+            ),
+            # A correction has its note; nothing else has one.
+            models.CheckConstraint(
+                condition=models.Q(change_class="correction")
+                & ~models.Q(correction_note="")
+                | ~models.Q(change_class="correction") & models.Q(correction_note=""),
+                name="articles_revision_correction_has_note",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,6 +167,10 @@ class Revision(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Revisions are immutable; save a new one instead.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_correction(self) -> bool:
+        return self.change_class == ChangeClass.CORRECTION
 
     @property
     def display_title(self) -> str:
@@ -194,6 +229,13 @@ class Review(SignOffProof):
         ),
     )
     content_hash = models.CharField(_("approved content hash"), max_length=64)
+    change_class = models.CharField(
+        _("kind of change, as confirmed"),
+        max_length=12,
+        choices=ChangeClass,
+        blank=True,
+        help_text=_("The writer's class, confirmed by the reviewer at approval."),
+    )
     reviewer_name = models.CharField(max_length=150)
     reviewer_credentials = models.CharField(max_length=150, blank=True)
     # The clinical checklist as the reviewer ticked it: {item key: True/False},

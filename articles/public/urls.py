@@ -1,15 +1,22 @@
 from django.urls import path
 
-from articles.public import feeds, previews, views
+from articles.public import corrections, feedback, feeds, previews, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/feedback/", feedback.feedback, name="feedback"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("contributors/<slug:slug>/", views.contributor_detail, name="contributor"),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
+    path("corrections/", corrections.corrections, name="corrections"),
+    path(
+        "corrections/feed/",
+        views.tagged(corrections.CorrectionsFeed(), ["corrections"]),
+        name="corrections_feed",
+    ),
     path("search/", views.search, name="search"),
     path("feed/", views.tagged(feeds.LatestArticlesFeed(), ["feeds"]), name="feed"),
     path(

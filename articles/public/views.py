@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from articles import reader_reports
 from articles.absolute_urls import absolute
 from articles.delivery import page_cache
 from articles.delivery.structured_data import (
@@ -23,6 +24,7 @@ from articles.delivery.structured_data import (
 from articles.models import Article, Contributor, Listing, Topic
 from articles.public import search as article_search
 from articles.public.contributors import ContributorPage
+from articles.public.feedback import ReportForm
 
 PAGE_SIZE = 10
 # Cards are prepared when an article goes live: a list reads only their HTML.
@@ -267,6 +269,7 @@ def article_detail(request, slug):
             "article": article,
             "related": related,
             "canonical_url": absolute(article.get_absolute_url()),
+            "feedback_form": ReportForm(),
         },
     )
     response["ETag"] = article_etag(article)
@@ -323,6 +326,9 @@ def editorial_policy(request):
                     ama="AMA Manual of Style, 11th edition",
                     vancouver="Vancouver (ICMJE/NLM Citing Medicine)",
                 ).get(settings.HEALTH_SITE["CITATION_STYLE"], "AMA"),
+                "feedback_retention_months": round(
+                    reader_reports.setting("RETENTION_DAYS") / 30.44
+                ),
             },
         ),
         ["home"],

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import notifications
+from articles import notifications, reader_reports
 from articles.delivery import page_cache
 from articles.delivery.changes import PageChange
 from articles.delivery.prepared import clear_live_page, prepare_live_page
 from articles.delivery.search_index import index_after_commit
 from articles.evidence_alerts import close_answered_alerts
 from articles.models import Article, AuditEntry, Review, WorkflowError, add_months
+from articles.workflow import corrections
 from articles.workflow.sign_off import approval_note, require_proof, scheduling_proof
 from articles.workflow.steps import (
     Status,
@@ -102,7 +103,7 @@ def make_live(
     locked.withdrawal_reason = ""
     locked.publish_at = None
     locked.scheduled_approval = None
-    if approval.full_review:
+    if corrections.moves_last_reviewed(approval):
         locked.last_reviewed = timezone.localdate(approval.created_at)
     if locked.last_reviewed is not None:
         locked.next_review_due = add_months(
@@ -130,11 +131,13 @@ def make_live(
             "revision": approval.revision.number,
             "note": approval.revision.change_note,
             "full_review": approval.full_review,
+            **corrections.record(locked, approval, now),
         },
         *locked.publication_history,
     ]
     save_state(locked, article, "publication_history")
     close_answered_alerts(locked, approval)
+    reader_reports.close_answered(locked, approval.revision)
     page_cache.purge(prepare_live_page(locked) | _replaced_pages(locked))
     index_after_commit(locked.pk)
     log(

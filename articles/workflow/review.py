@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from articles import notifications
 from articles.models import Article, AuditEntry, Review, ReviewComment
+from articles.workflow import corrections
 from articles.workflow.sign_off import require_proof
 from articles.workflow.steps import (
     Status,
@@ -47,6 +48,7 @@ def submit_for_review(article: Article, by) -> None:
             _("Fix these before submitting: %(problems)s")
             % {"problems": " ".join(blockers)},
         )
+        corrections.require_class(locked, locked.current_revision)
         previous = locked.status
         locked.status = Status.IN_REVIEW
         save_state(locked, article, "status")
@@ -189,6 +191,9 @@ def _create_review(
         comment=_with_summary(comment, comments),
         full_review=full_review,
         content_hash=locked.current_revision.content_hash,
+        change_class=locked.current_revision.change_class
+        if decision == Review.Decision.APPROVED
+        else "",
         reviewer_name=contributor.display_name,
         reviewer_credentials=contributor.credentials,
         checklist=_ticked(checklist),
@@ -219,6 +224,7 @@ def approve(
     checklist: dict | None = None,
     competing_interests: str | None = None,
     proof: Proof = SCRIPT,
+    change_class: str | None = None,
 ) -> Review:
     """Approve the current revision.
 
@@ -228,6 +234,8 @@ def approve(
     always asks for both; older callers and the shell may leave them out).
     `proof` is how the reviewer proved who they were: the desk passes the
     session's fresh check; scripts record "no second factor (workflow API)".
+    `change_class` confirms the writer's class of an update of a live page
+    (it must match; the approval records it).
     """
     with transaction.atomic():
         locked = _lock_for_decision(
@@ -241,6 +249,7 @@ def approve(
             _("This revision cannot be approved: %(problems)s")
             % {"problems": " ".join(blockers)},
         )
+        corrections.require_confirmed(locked, locked.current_revision, change_class)
         if checklist is not None:
             unticked = [
                 label for key, label in review_checklist() if not checklist.get(key)

@@ -16,17 +16,21 @@ from articles.models import (
 )
 from articles.rendering import reference_list_html, render
 from articles.text import normalize_single_line, single_line
+from articles.workflow import corrections
 from articles.workflow.sign_off import require_proof
 from articles.workflow.steps import Status, lock, log, require, save_state
 from siteconf.mfa.state import SCRIPT, Proof
 
 
-def snapshot(article: Article) -> dict:
+def snapshot(
+    article: Article, change_class: str = "", correction_note: str = ""
+) -> dict:
     """Everything readers would see of the working copy, rendered, with its hash.
 
     Besides the text fields: the bylines (names and credentials as they stand
     now), the topics and the review interval, so that changing any of them
-    makes a new revision that needs review.
+    makes a new revision that needs review; and the kind of change with a
+    correction's note, when set (articles/workflow/corrections.py).
     """
     content = {name: str(getattr(article, name) or "") for name in CONTENT_FIELDS}
     authors = list(article.authors.all()) if article.pk else []
@@ -40,6 +44,7 @@ def snapshot(article: Article) -> dict:
         "authors": bylines,
         "topics": topic_list,
         "review_interval_months": interval,
+        **corrections.hashed_fields(change_class, correction_note),
     }
     return {
         "content": content,
@@ -53,7 +58,16 @@ def snapshot(article: Article) -> dict:
     }
 
 
-def save_revision(article: Article, by, note: str = "") -> Revision | None:
+def save_revision(
+    article: Article,
+    by,
+    note: str = "",
+    change_class: str | None = None,
+    correction_note: str | None = None,
+) -> Revision | None:
+    """Snapshot the working copy as a new revision if what readers would see
+    changed; `change_class` and `correction_note` classify an update of a
+    live page (None for both: those of the pending revision)."""
     content = {name: getattr(article, name) for name in CONTENT_FIELDS}
     content["review_interval_months"] = article.review_interval_months
     with transaction.atomic():
@@ -64,7 +78,10 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
         normalize_single_line(locked, SINGLE_LINE_FIELDS)
         for name in SINGLE_LINE_FIELDS:
             setattr(article, name, getattr(locked, name))
-        snap = snapshot(locked)
+        change_class, correction_note = corrections.classification(
+            locked, change_class, correction_note
+        )
+        snap = snapshot(locked, change_class, correction_note)
         require(not snap["rendered"].too_large, snap["rendered"].too_large or "")
         current = locked.current_revision
         if current is not None and current.content_hash == snap["content_hash"]:
@@ -85,6 +102,8 @@ def save_revision(article: Article, by, note: str = "") -> Revision | None:
             content_hash=snap["content_hash"],
             created_by=by,
             change_note=single_line(note)[:300],
+            change_class=change_class,
+            correction_note=correction_note,
         )
         locked.save(update_fields=[*CONTENT_FIELDS, "review_interval_months"])
         revision.authors.set(snap["authors"])

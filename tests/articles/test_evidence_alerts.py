@@ -52,9 +52,9 @@ def live(live_in_topic, wakefield, writer, reviewer, editor, commit):
     """A live article whose reference 2 is the Wakefield paper."""
     live_in_topic.body = BODY
     live_in_topic.save()
-    live_in_topic.save_revision(by=writer)
+    live_in_topic.save_revision(by=writer, change_class="update")
     live_in_topic.submit_for_review(by=writer)
-    live_in_topic.approve(by=reviewer)
+    live_in_topic.approve(by=reviewer, change_class="update")
     with commit():
         live_in_topic.publish(by=editor)
     live_in_topic.refresh_from_db()
@@ -164,9 +164,11 @@ def test_notice_goes_when_an_update_without_the_source_goes_live(
     live.refresh_from_db()
     live.body = "Mucus changes through the cycle [@najmabadi2021]."
     live.save()
-    live.save_revision(by=writer, note="Retracted source removed.")
+    live.save_revision(
+        by=writer, note="Retracted source removed.", change_class="update"
+    )
     live.submit_for_review(by=writer)
-    live.approve(by=reviewer)
+    live.approve(by=reviewer, change_class="update")
     with commit():
         live.publish(by=editor)
     for variant in ADDRESSES:

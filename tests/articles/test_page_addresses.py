@@ -76,9 +76,9 @@ def test_every_address_of_an_article_shows_its_update_at_once(
         read(client, url)
     live.title = "Cervical mucus, reviewed again"
     live.save()
-    live.save_revision(by=writer)
+    live.save_revision(by=writer, change_class="update")
     live.submit_for_review(by=writer)
-    live.approve(by=reviewer)
+    live.approve(by=reviewer, change_class="update")
     with commit():
         live.publish(by=editor)
     assert "Cervical mucus, reviewed again" in read(client, url).content.decode()
@@ -122,9 +122,9 @@ def test_lists_keep_their_pages_and_nothing_else(
     for number in range(11):
         other = create_article(writer, slug=f"list-{number}", title=f"List {number}")
         other.topics.add(topic)
-        other.save_revision(by=writer)
+        other.save_revision(by=writer, change_class="update")
         other.submit_for_review(by=writer)
-        other.approve(by=reviewer)
+        other.approve(by=reviewer, change_class="update")
         with commit():
             other.publish(by=editor)
     url = f"/topics/{topic.slug}/"

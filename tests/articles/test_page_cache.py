@@ -19,9 +19,9 @@ def update(article, writer, reviewer, editor, commit, **fields):
     for name, value in fields.items():
         setattr(article, name, value)
     article.save()
-    article.save_revision(by=writer)
+    article.save_revision(by=writer, change_class="update")
     article.submit_for_review(by=writer)
-    article.approve(by=reviewer)
+    article.approve(by=reviewer, change_class="update")
     with commit():
         article.publish(by=editor)
 
@@ -106,9 +106,9 @@ def test_related_articles_follow_a_related_update(
     """An article listing another as related shows its new title at once."""
     other = create_article(writer, slug="second", title="Second article")
     other.topics.add(topic)
-    other.save_revision(by=writer)
+    other.save_revision(by=writer, change_class="update")
     other.submit_for_review(by=writer)
-    other.approve(by=reviewer)
+    other.approve(by=reviewer, change_class="update")
     with commit():
         other.publish(by=editor)
     assert "Cervical mucus" in client.get("/articles/second/").content.decode()

@@ -62,7 +62,7 @@ def test_update_in_review_is_not_shown(client, live_article, writer):
     """Readers see the live text while an update is in review."""
     live_article.body = "UNREVIEWED UPDATE [@najmabadi2021]."
     live_article.title = "Unreviewed title"
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
     html = client.get(detail_url(live_article)).content.decode()
     assert "UNREVIEWED UPDATE" not in html
@@ -78,9 +78,9 @@ def test_article_page_query_count_is_bounded(
         contributor = Contributor.objects.create(display_name=f"A{n}", slug=f"a{n}")
         live_article.authors.add(contributor)
         live_article.topics.create(name=f"Topic {n}", slug=f"topic-{n}")
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
-    live_article.approve(by=reviewer)
+    live_article.approve(by=reviewer, change_class="update")
     live_article.publish(by=editor)
     with django_assert_max_num_queries(4):
         response = client.get(detail_url(live_article))

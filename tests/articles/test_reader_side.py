@@ -68,9 +68,12 @@ def test_every_public_url_pattern_answers_head(client, live):
     samples = {
         "home": ["/"],
         "detail": [live.get_absolute_url(), "/articles/none/"],
+        "feedback": [live.get_absolute_url() + "feedback/", "/articles/none/feedback/"],
         "topic": ["/topics/fertility/", "/topics/fertility/?page=1"],
         "contributor": ["/contributors/writer/", "/contributors/reviewer/"],
         "editorial_policy": ["/editorial-policy/"],
+        "corrections": ["/corrections/", "/corrections/?page=1"],
+        "corrections_feed": ["/corrections/feed/"],
         "search": ["/search/", "/search/?q=mucus"],
         "feed": ["/feed/"],
         "feed_atom": ["/feed/atom/"],

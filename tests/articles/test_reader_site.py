@@ -106,7 +106,7 @@ def test_etag_changes_when_an_update_is_published(
     """A new live revision gives a new ETag (and purges the cached page)."""
     etag = client.get(live_article.get_absolute_url())["ETag"]
     live_article.body = "New text [@najmabadi2021]."
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     with django_capture_on_commit_callbacks(execute=True):
         publish(live_article, writer, reviewer, editor)
     assert client.get(live_article.get_absolute_url())["ETag"] != etag
@@ -120,7 +120,7 @@ def test_page_shows_toc_disclosures_history_and_related(
     Article.objects.filter(pk=article.pk).update(disclosures="None to declare.")
     article.refresh_from_db()
     article.disclosures = "Funded by nobody."
-    article.save_revision(by=writer, note="Added a disclosure")
+    article.save_revision(by=writer, note="Added a disclosure", change_class="update")
     publish(article, writer, reviewer, editor)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "On this page" in html and 'href="#section-0"' in html

@@ -131,6 +131,7 @@ def test_default_is_since_this_reviewer_last_reviewed(
 def test_other_comparisons_are_offered(client, live_article, writer, reviewer):
     """The last approved and the live revision can be chosen."""
     edit(live_article, writer, "Mucus changes a lot [@najmabadi2021].")
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
     client.force_login(reviewer)
     response = client.get(review_url(live_article, against="live"))

@@ -72,9 +72,9 @@ def published(live_article, topics, writer, reviewer, editor):
     live_article.social_image_alt = "A red square"
     live_article.disclosures = "None."
     live_article.save()
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
-    live_article.approve(by=reviewer)
+    live_article.approve(by=reviewer, change_class="update")
     live_article.publish(by=editor)
     return live_article
 
@@ -130,8 +130,9 @@ def test_no_public_byte_changes_until_the_update_is_published(
 
     assert snapshot(client) == before
 
+    published.save_revision(by=writer, change_class="update")
     published.submit_for_review(by=writer)
-    published.approve(by=reviewer)
+    published.approve(by=reviewer, change_class="update")
     assert snapshot(client) == before
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -177,7 +178,7 @@ def test_an_author_in_the_bylines_cannot_approve(live_article, writer, editor):
         "doctor", "Medical reviewers", display_name="Dr Doc", credentials="MD"
     )
     live_article.authors.add(doctor.contributor)
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
     from articles.workflow import WorkflowError
 

@@ -320,15 +320,16 @@ def test_an_article_in_review_folds_its_changes_beside_the_workflow_bar(
     and the editor's field comes right after the notices."""
     live_article.body = "Mucus changes a lot [@najmabadi2021]."
     live_article.save()
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
     html = page_of(client, editor, change_url(live_article))
     details = re.search(
         r'<details class="review-diff review-changes">(.*?)</details>', html, re.S
     )
     assert details, "the changes are not folded"
+    # Two words of the body, and the kind of change ("update").
     assert (
-        "What changed since the last approved revision (1): +2 / −0 words"
+        "What changed since the last approved revision (1): +3 / −0 words"
         in details.group(1)
     )
     assert "<ins> a lot</ins>" in details.group(1)

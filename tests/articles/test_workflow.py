@@ -212,7 +212,7 @@ def test_live_revision_unchanged_while_update_in_review(live_article, writer):
     """Readers keep the live revision while an update is written and reviewed."""
     live = live_article.live_revision
     live_article.body = "Updated text [@najmabadi2021]."
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
     live_article.refresh_from_db()
     assert live_article.live_revision == live
@@ -223,9 +223,9 @@ def test_live_revision_unchanged_while_update_in_review(live_article, writer):
 def test_update_goes_live_after_approval(live_article, writer, reviewer, editor):
     """An approved update replaces the live revision when published."""
     live_article.body = "Updated text [@najmabadi2021]."
-    update = live_article.save_revision(by=writer)
+    update = live_article.save_revision(by=writer, change_class="update")
     live_article.submit_for_review(by=writer)
-    live_article.approve(by=reviewer, full_review=False)
+    live_article.approve(by=reviewer, full_review=False, change_class="update")
     live_article.publish(by=editor)
     live_article.refresh_from_db()
     assert live_article.live_revision == update
@@ -236,9 +236,9 @@ def test_minor_review_keeps_last_reviewed(live_article, writer, reviewer, editor
     Article.objects.filter(pk=live_article.pk).update(last_reviewed="2024-01-02")
     live_article.refresh_from_db()
     live_article.body = "Typo fixed [@najmabadi2021]."
-    live_article.save_revision(by=writer)
+    live_article.save_revision(by=writer, change_class="minor")
     live_article.submit_for_review(by=writer)
-    live_article.approve(by=reviewer, full_review=False)
+    live_article.approve(by=reviewer, full_review=False, change_class="minor")
     live_article.publish(by=editor)
     live_article.refresh_from_db()
     assert str(live_article.last_reviewed) == "2024-01-02"

@@ -14,7 +14,8 @@ from django.contrib.auth.models import User
 from PIL import Image
 from playwright.sync_api import expect
 
-from articles.models import Article, Review, ReviewComment
+from articles import reader_reports
+from articles.models import Article, ReaderReport, Review, ReviewComment
 from tests.browser.conftest import SELECT_TEXT, login, screenshot_folder
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,9 @@ pytestmark = pytest.mark.browser
 SENT_BACK = "Cervical mucus and miscarriage: what the research says"
 UPDATE_IN_REVIEW = "Progesterone and miscarriage: what the trials show"
 APPROVED = "After a miscarriage is diagnosed: your options"
+LIVE = "Cervical mucus and the fertile window"
+# A line of LIVE's body text, as a reader selects it.
+QUOTED = "the days with the most fertile-type mucus line up closely"
 
 
 def shot(page, name: str) -> None:
@@ -61,6 +65,37 @@ def test_reader_sees_the_review_on_the_article(page, site_server, demo):
     page.set_viewport_size({"width": 360, "height": 800})
     expect(page.locator("h1")).to_be_visible()
     shot(page, "reader-article-phone.png")
+
+
+def test_reader_reports_a_problem(page, site_server, demo):
+    """Text selected in the article, then "No": the report form opens with
+    the passage quoted."""
+    at_1280_by_800(page)
+    page.goto(f"{site_server.url}/articles/cervical-mucus-fertile-window/")
+    page.locator("main article").evaluate(SELECT_TEXT, QUOTED)
+    feedback = page.locator("#feedback")
+    feedback.get_by_role("button", name="No", exact=True).click()
+    expect(feedback.get_by_label("The text you mean (optional)")).to_have_value(QUOTED)
+    feedback.get_by_label("Out of date").check()
+    feedback.get_by_label("Tell us more (optional)").fill(
+        "The 2025 guideline gives a different window."
+    )
+    feedback.evaluate("element => element.scrollIntoView()")
+    shot(page, "reader-feedback.png")
+
+
+@pytest.fixture
+def reader_report(demo):
+    """A reader's report on LIVE: out of date, with the passage they quoted."""
+    article = Article.objects.get(title=LIVE)
+    return reader_reports.file_report(
+        article,
+        article.live_revision,
+        category=ReaderReport.Category.OUT_OF_DATE,
+        quote=QUOTED,
+        text="The 2025 guideline gives a different window.",
+        email="",
+    )
 
 
 @pytest.fixture
@@ -211,6 +246,8 @@ def test_reviewer_reviews_an_update(page, site_server, demo):
     for box in decision.locator("input[name=checklist]").all():
         box.check()
     decision.get_by_label("I have no competing interests to declare").check()
+    # The writer classed the update as an update; the reviewer confirms it.
+    decision.get_by_label("Update", exact=True).check()
     decision.get_by_label("Comment to the authors").fill(
         "Accurate; one wording comment."
     )
@@ -219,6 +256,19 @@ def test_reviewer_reviews_an_update(page, site_server, demo):
     decision.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("approved")
     assert Article.objects.get(title=UPDATE_IN_REVIEW).status == "approved"
+
+
+def test_reviewer_opens_a_reader_report(page, site_server, reader_report):
+    """From the dashboard's Reader feedback box to the report, its passage
+    highlighted in the revision the reader read."""
+    open_dashboard(page, site_server, "reviewer")
+    page.locator(".usefulness-box").get_by_role(
+        "link", name="1 new reader report"
+    ).click()
+    page.locator("#result_list tbody tr", has_text=LIVE).locator("th a").click()
+    expect(page.locator("[data-report-passage] mark")).to_have_text(QUOTED)
+    expect(page.get_by_role("button", name="Confirm: re-review now")).to_be_visible()
+    shot(page, "reviewer-reader-report.png")
 
 
 def test_editor_schedules_withdraws_and_watches_the_calendar(page, site_server, demo):
@@ -265,3 +315,17 @@ def test_editor_schedules_withdraws_and_watches_the_calendar(page, site_server, 
     expect(page.locator(".messagelist")).to_contain_text("withdrawn")
     page.goto(f"{site_server.url}/articles/ectopic-pregnancy-symptoms/")
     expect(page).to_have_url(f"{site_server.url}/articles/bleeding-in-early-pregnancy/")
+
+
+def test_editor_reads_the_reader_feedback_box(page, site_server, reader_report):
+    """The dashboard's Reader feedback box: the rate, its trend and sparkline,
+    and the least useful articles (the demo has twelve weeks of answers)."""
+    open_dashboard(page, site_server, "editor")
+    box = page.locator(".usefulness-box")
+    expect(box).to_contain_text("answers in the last 30 days said the page was")
+    expect(box.locator(".usefulness-table tbody tr").first).to_be_visible()
+    expect(box.locator("svg polyline").first).to_have_attribute(
+        "points", re.compile(r"\d")
+    )
+    box.evaluate("element => element.scrollIntoView()")
+    shot(page, "editor-reader-feedback.png")

@@ -60,10 +60,15 @@ def test_the_scheduler_runs_every_minute_and_queues_the_heartbeat():
     assert steps == ["publish_scheduled", "heartbeat"]
 
 
-def test_the_daily_jobs_queue_evidence_checks_send_reminders_and_prune_uploads():
+def test_the_daily_jobs_queue_evidence_checks_send_reminders_and_prune():
     """The daily unit may delete from the media folder, and nothing more."""
     steps = [line[2] for line in exec_lines("health-reminders.service")]
-    assert steps == ["check_evidence", "send_review_reminders", "prune_uploads"]
+    assert steps == [
+        "check_evidence",
+        "send_review_reminders",
+        "prune_uploads",
+        "prune_feedback",
+    ]
     service = unit("health-reminders.service")["Service"]
     assert service["ReadWritePaths"] == "/srv/health/media"
     assert service["ProtectSystem"] == "strict"

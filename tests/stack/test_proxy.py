@@ -13,8 +13,10 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -63,9 +65,9 @@ def publish_update(env: dict, title: str) -> None:
         "     for n in ('writer', 'reviewer', 'editor')}\n"
         f"a.title = {title!r}\n"
         "a.save()\n"
-        "a.save_revision(by=u['writer'])\n"
+        "a.save_revision(by=u['writer'], change_class='update')\n"
         "a.submit_for_review(by=u['writer'])\n"
-        "a.approve(by=u['reviewer'])\n"
+        "a.approve(by=u['reviewer'], change_class='update')\n"
         "a.publish(by=u['editor'])\n",
     )
 
@@ -357,6 +359,93 @@ def test_every_address_through_nginx_shows_an_update(proxied, edge):
         status, _, body = edge(path + variant)
         assert status == 200, variant
         assert b"updated through nginx" in body, variant
+
+
+def yes_votes(env: dict) -> int:
+    """Every "yes" the demo article has had, read by a process of its own."""
+    return int(
+        manage(
+            env,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.db.models import Sum\n"
+            "from articles.models import PageVotes\n"
+            f"print(PageVotes.objects.filter(article__slug={SLUG!r})"
+            ".aggregate(n=Sum('yes'))['n'] or 0)\n",
+        ).strip()
+    )
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Answers a redirect with its own response, not the page it names."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_feedback(proxy: str, fields: dict) -> tuple[int, Message, bytes]:
+    """The feedback form's post, as the page's module sends it."""
+    request = urllib.request.Request(
+        f"{proxy}/articles/{SLUG}/feedback/",
+        data=urllib.parse.urlencode(fields).encode(),
+        method="POST",
+        headers={
+            "Accept": "application/json",
+            "Origin": "http://health.example.org",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_every_feedback_post_reaches_the_app(proxied):
+    """Two identical "Yes" posts through Varnish are both counted."""
+    proxy, env = proxied
+    before = yes_votes(env)
+    for _ in range(2):
+        status, headers, body = post_feedback(proxy, {"useful": "yes"})
+        assert status == 200, body
+        assert json.loads(body)["step"] == "thanks"
+        assert headers["X-Cache"] == "MISS"
+        assert "no-store" in headers["Cache-Control"]
+    assert yes_votes(env) == before + 2
+
+
+def test_the_feedback_address_is_never_cached(proxied):
+    """A GET of the feedback URL (a redirect to the form) passes to the app
+    every time, without a cache lookup."""
+    proxy, _ = proxied
+    opener = urllib.request.build_opener(NoRedirects)
+    passed = proxy.counters()["MAIN.s_pass"]
+    for _ in range(2):
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            opener.open(f"{proxy}/articles/{SLUG}/feedback/", timeout=10)
+        assert answer.value.code == 302
+        assert answer.value.headers["Location"] == f"/articles/{SLUG}/#feedback"
+        assert answer.value.headers["X-Cache"] == "MISS"
+    assert proxy.counters()["MAIN.s_pass"] == passed + 2
+
+
+def test_the_article_stays_cached_after_feedback(proxied):
+    """A report leaves the article page a proxy hit, and sets no cookie."""
+    proxy, _ = proxied
+    url = f"{proxy}/articles/{SLUG}/"
+    fetch(url)
+    assert fetch(url)[1]["X-Cache"] == "HIT"
+    status, headers, body = post_feedback(
+        proxy, {"category": "broken_link", "text": "Reference 1 is a 404."}
+    )
+    assert status == 200, body
+    assert headers.get_all("Set-Cookie") is None
+    status, headers, _ = fetch(url)
+    assert status == 200
+    assert headers["X-Cache"] == "HIT"
+    assert headers.get_all("Set-Cookie") is None
 
 
 # Last: it withdraws the demo article the other tests read.

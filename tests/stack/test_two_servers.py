@@ -88,9 +88,9 @@ def test_a_publication_on_one_server_is_read_at_once_on_the_other(
         "w = User.objects.get(username='writer')\n"
         "a.title = 'Published through server A'\n"
         "a.save()\n"
-        "a.save_revision(by=w)\n"
+        "a.save_revision(by=w, change_class='update')\n"
         "a.submit_for_review(by=w)\n"
-        "a.approve(by=User.objects.get(username='reviewer'))\n",
+        "a.approve(by=User.objects.get(username='reviewer'), change_class='update')\n",
     )
     assert b"Published through server A" not in fetch(page)[2]
 

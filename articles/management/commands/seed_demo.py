@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 
 from articles import notifications
 from articles.absolute_urls import absolute
-from articles.models import Article, Contributor, Topic
+from articles.models import Article, Contributor, PageVotes, Topic
 from articles.roles import ensure_groups
 from references.models import Reference
 
@@ -64,6 +64,7 @@ class Command(BaseCommand):
                 self.load_article(article, demo["defaults"], users)
                 for article in demo["articles"]
             )
+            seed_votes()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready ({created} new "
@@ -125,7 +126,12 @@ class Command(BaseCommand):
         self.run_steps(article, row, users)
         if "update" in row:
             article.body = row["update"]["body"]
-            article.save_revision(by=writer, note=row["update"]["note"])
+            article.save_revision(
+                by=writer,
+                note=row["update"]["note"],
+                change_class=row["update"].get("class", ""),
+                correction_note=row["update"].get("correction_note", ""),
+            )
             self.run_steps(article, row["update"], users)
             row = row["update"]
         if row.get("notify") and row.get("steps"):
@@ -148,7 +154,9 @@ class Command(BaseCommand):
         comment = row.get("comment", "")
         transitions = {
             "submit": lambda: article.submit_for_review(by=users["writer"]),
-            "approve": lambda: article.approve(by=users["reviewer"], comment=comment),
+            "approve": lambda: article.approve(
+                by=users["reviewer"], comment=comment, change_class=row.get("class")
+            ),
             "request_changes": lambda: article.request_changes(
                 by=users["reviewer"], comment=comment
             ),
@@ -161,6 +169,27 @@ class Command(BaseCommand):
         }
         for step in row.get("steps", []):
             transitions[step]()
+
+
+def seed_votes(weeks: int = 12) -> None:
+    """A few weeks of "Is this page useful?" answers for each live demo
+    article without any, so the dashboard's Reader feedback box has a trend."""
+    today = timezone.localdate()
+    rows = []
+    for article in Article.objects.live().exclude(
+        pk__in=PageVotes.objects.values("article_id")
+    ):
+        seed = sum(article.slug.encode())
+        for day in range(0, 7 * weeks, 3):
+            rows.append(
+                PageVotes(
+                    article=article,
+                    day=today - datetime.timedelta(days=day),
+                    yes=(seed + day) % 7 + 2,
+                    no=(seed * 3 + day) % 4,
+                )
+            )
+    PageVotes.objects.bulk_create(rows)
 
 
 def give_demo_device(user: User) -> TOTPDevice:
