@@ -95,7 +95,9 @@ clean:
 # and 100,000 articles, on PostgreSQL; prints ratios (see benchmarks/bench.py).
 # Then the desk: diffs of a long article (benchmarks/desk.py), and in Chromium
 # the preview's lag behind typing and the article form's weight
-# (benchmarks/desk_browser.py).
+# (benchmarks/desk_browser.py). Then search: recall@5 of the quality set
+# (benchmarks/search_queries.toml) and the p95 of searches and suggestions at
+# 100,000 articles (benchmarks/search_quality.py).
 # BENCH_SIZES=0,10000 make bench is quicker.
 bench: export DJANGO_SECRET_KEY ?= benchmark-only
 bench: $(VENV)/.installed
@@ -104,3 +106,4 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/desk.py
 	$(PY) benchmarks/evidence.py --dois 10000 --scale 10
 	$(PY) benchmarks/desk_browser.py --rounds 3
+	$(PY) benchmarks/search_quality.py

@@ -63,6 +63,13 @@ GROUPS = {
         # imports): editors see what ran and how in the admin and can tell
         # someone; only superusers see arguments and tracebacks (site/admin.py).
         "django_tasks_database.view_dbtaskresult",
+        # Search: the synonyms readers' words expand to, and the dashboard's
+        # "What readers did not find" (docs/search.md).
+        "articles.add_synonym",
+        "articles.change_synonym",
+        "articles.delete_synonym",
+        "articles.view_synonym",
+        "articles.view_dailyquery",
     ],
 }
 
@@ -85,8 +92,9 @@ def ensure_groups(apps) -> None:
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
-            # A model a later migration creates has no permission yet: that
-            # migration runs this again (0015 for the reader reports).
+            # An earlier migration runs this before later ones create the
+            # models some permissions are for; the migration that creates
+            # them calls it again.
             if permission is not None:
                 wanted.append(permission)
         group.permissions.set(wanted)

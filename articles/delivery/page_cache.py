@@ -57,6 +57,13 @@ TRACKING_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 MAX_PARAMETERS = 20
+# Search suggestions (articles/public/suggest.py) are kept per query, and so
+# are the results of a query asked more than once within ASKED_WINDOW.
+SUGGESTIONS_PATH = "/search/suggest/"
+MAX_SUGGESTION_QUERY = 100
+SEARCH_PATH = "/search/"
+MAX_SEARCH_QUERY = 200
+ASKED_WINDOW = 60 * 60
 # Pages every change may touch. robots.txt and the editorial policy change
 # only with the base URL or the topics, rarely enough to purge them always;
 # the corrections list names live articles' titles, and loses a withdrawn
@@ -106,6 +113,10 @@ def address(path: str, query: str) -> Address | None:
     parameter gets a permanent redirect to the address without it, so no
     client can mint entries that a purge would not know of.
     """
+    if path == SUGGESTIONS_PATH:
+        return suggestions_address(query)
+    if path == SEARCH_PATH and query:
+        return search_address(query)
     if not CACHED_PATHS.match(path):
         return None
     if not query:
@@ -127,6 +138,78 @@ def address(path: str, query: str) -> Address | None:
         if name == "p" and path == "/sitemap.xml":  # Django's sitemap pages
             return Address(key(path) if number == 1 else None)
     return Address(redirect_query=urllib.parse.urlencode(tracking))
+
+
+def _kept_parameters(query: str) -> dict[str, str] | None:
+    """The query string's parameters but tracking ones; None when it repeats
+    one or has more than any address of ours."""
+    try:
+        parameters = urllib.parse.parse_qsl(
+            query, keep_blank_values=True, max_num_fields=MAX_PARAMETERS
+        )
+    except ValueError:
+        return None
+    kept = [p for p in parameters if not TRACKING_PARAMETER.fullmatch(p[0])]
+    names = [name for name, _value in kept]
+    return dict(kept) if len(set(names)) == len(names) else None
+
+
+def _per_query(path: str, q: str, page: int = 1) -> Address:
+    """A key per query under the purge generation: no purge can name every
+    query ever typed, so each one moves them all to new keys (the old ones go
+    unread, and expire). Answered, never kept, while the cache is down."""
+    current = generation() if enabled() else None
+    if current is None:
+        return Address()
+    parts = f"q={urllib.parse.quote(q)}" + (f"&page={page}" if page > 1 else "")
+    return Address(f"{key(path)}?{parts}&generation={current}")
+
+
+def suggestions_address(query: str) -> Address:
+    """Suggestions are kept per `?q=`. A request with anything but `q`
+    (tracking parameters aside) is answered, never kept."""
+    kept = _kept_parameters(query)
+    if kept is None or set(kept) != {"q"} or len(kept["q"]) > MAX_SUGGESTION_QUERY:
+        return Address()
+    return _per_query(SUGGESTIONS_PATH, kept["q"])
+
+
+def search_address(query: str) -> Address:
+    """Search results are kept per `?q=` (and `&page=` up to MAX_CACHED_PAGE),
+    but only once the query is asked again (`asked_again`, which the search
+    view calls): a query typed once does not push articles out of the cache."""
+    kept = _kept_parameters(query)
+    if kept is None or not set(kept) <= {"q", "page"} or "q" not in kept:
+        return Address()
+    page = kept.get("page", "1")
+    if len(kept["q"]) > MAX_SEARCH_QUERY or not PAGE_NUMBER.fullmatch(page):
+        return Address()
+    if int(page) > MAX_CACHED_PAGE:
+        return Address()
+    return _per_query(SEARCH_PATH, kept["q"], int(page))
+
+
+def asked_again(cache_key: str | None) -> bool:
+    """Count an ask of the page kept under `cache_key` (a miss: hits never
+    reach the view); True from its second ask within ASKED_WINDOW, when it is
+    worth keeping. False while the cache is down."""
+    if not cache_key:
+        return False
+    counter = f"asked:{cache_key}"
+    try:
+        if store().add(counter, 1, timeout=ASKED_WINDOW):
+            return False
+        return store().incr(counter) >= 2
+    except Exception:
+        return False
+
+
+def keep_only_if_asked_again(request, response):
+    """Leave `response` out of this server's page cache unless its query was
+    asked before (shared caches keep it by its Cache-Control as usual)."""
+    if not asked_again(getattr(request, "page_cache_key", None)):
+        response.page_cache_keep = False
+    return response
 
 
 def mark(response, tags: Iterable[str], s_maxage: int | None = None):

@@ -1,8 +1,9 @@
 """The search index of live articles, written when what readers see changes.
 
-On PostgreSQL: a weighted tsvector (title A, summary B, body C) of the live
-revision, indexed with GIN. On SQLite: the plain text only, for the simpler
-fallback search.
+On PostgreSQL: a weighted tsvector (title A, summary and topic names B,
+body C) of the live revision, indexed with GIN. On SQLite: the plain text
+only, for the simpler fallback search. Either way the page's words join the
+vocabulary that misspellings are corrected against (vocabulary.py).
 
 Publishing and withdrawing enqueue `update_search_index` once they commit; it
 reads the live revision when it runs, so a late, repeated or out-of-order
@@ -16,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.utils.html import strip_tags
 
+from articles.delivery import vocabulary
 from articles.models import Article
 from siteconf.background import enqueue_after_commit, retrying
 
@@ -33,17 +35,19 @@ def index_live_revision(article) -> None:
     text = " ".join(text.split())
     updates = {"search_text": text}
     if is_postgresql():
+        topics = " ".join(t["name"] for t in revision.topic_list) if revision else ""
+        summary = f"{revision.summary} {topics}" if revision else ""
         title_and_summary = SearchVector(
             Value(revision.title if revision else ""), weight="A", config=CONFIG
-        ) + SearchVector(
-            Value(revision.summary if revision else ""), weight="B", config=CONFIG
-        )
+        ) + SearchVector(Value(summary), weight="B", config=CONFIG)
         updates["search_vector"] = title_and_summary + SearchVector(
             Value(text), weight="C", config=CONFIG
         )
         # Ranking reads only this small vector (articles/public/search.py).
         updates["search_rank_vector"] = title_and_summary
     Article.objects.filter(pk=article.pk).update(**updates)
+    if revision:
+        vocabulary.add_live_words(revision)
 
 
 @retrying()

@@ -24,6 +24,7 @@ from articles.models.revision import (
     add_months,
     compute_content_hash,
 )
+from articles.models.search import DailyQuery, Synonym, VocabularyWord
 
 __all__ = [
     "CONTENT_FIELDS",
@@ -36,6 +37,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "AuditEntry",
+    "DailyQuery",
     "EvidenceAlert",
     "EvidenceAlertQuerySet",
     "Listing",
@@ -50,7 +52,9 @@ __all__ = [
     "Review",
     "ReviewComment",
     "Revision",
+    "Synonym",
     "Topic",
+    "VocabularyWord",
     "WorkflowError",
     "add_months",
     "cites_retracted",

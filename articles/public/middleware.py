@@ -31,6 +31,8 @@ class PageCacheMiddleware:
             if place is not None and place.redirect_query is not None:
                 return self.redirect(request, place.redirect_query)
         cache_key = self.key_for(request, place)
+        # A view may count asks of what it answers (page_cache.asked_again).
+        request.page_cache_key = cache_key
         if cache_key is not None:
             cached = self.read(cache_key)
             if cached is not None:
@@ -99,6 +101,8 @@ class PageCacheMiddleware:
     def storable(response) -> bool:
         if getattr(response, "page_cache_tags", None) is None:
             return False  # only what a public view marked cacheable
+        if not getattr(response, "page_cache_keep", True):
+            return False  # e.g. a search asked only once so far
         if response.streaming or response.status_code not in {200, 410}:
             return False
         if response.cookies or "Cookie" in response.get("Vary", ""):

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from articles.public import corrections, feedback, feeds, previews, views
+from articles.public import (
+    corrections,
+    feedback,
+    feeds,
+    previews,
+    search_counts,
+    suggest,
+    views,
+)
 
 app_name = "articles"
 
@@ -18,6 +26,9 @@ urlpatterns = [
         name="corrections_feed",
     ),
     path("search/", views.search, name="search"),
+    path("search/go/", search_counts.follow, name="search_go"),
+    path("search/seen/", search_counts.seen, name="search_seen"),
+    path("search/suggest/", suggest.suggest, name="suggest"),
     path("feed/", views.tagged(feeds.LatestArticlesFeed(), ["feeds"]), name="feed"),
     path(
         "feed/atom/",

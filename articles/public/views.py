@@ -337,16 +337,24 @@ def editorial_policy(request):
 
 @require_safe
 def search(request):
-    q = article_search.clean_query(request.GET.get("q", ""))
-    page = None
+    """Search results: for the reader's query, or for its correction when it
+    found nothing. Kept by shared caches like any public page; what readers
+    did not find is counted by the page's beacon and result links
+    (articles/public/search_counts.py), so a cached page still counts."""
+    raw = request.GET.get("q", "")
+    q = article_search.clean_query(raw)
+    page = found = None
     if q:
         live = Article.objects.live().only("slug", "last_reviewed", "live_card")
-        page = CappedPaginator(
-            article_search.search(live, q),
+        found = article_search.find(live, q)
+        paginator = CappedPaginator(
+            found.results,
             PAGE_SIZE,
             cap=article_search.CANDIDATES + 1,
-            counted=article_search.newest_matches(Article.objects.live(), q),
-        ).get_page(request.GET.get("page"))
+            counted=found.counted,
+        )
+        paginator.count = found.count  # find() counted them already
+        page = paginator.get_page(request.GET.get("page"))
         for article in page.object_list:
             article.snippet_html = article_search.highlight(
                 getattr(article, "snippet", "")
@@ -356,11 +364,15 @@ def search(request):
         "articles/search.html",
         {
             "q": q,
+            "shortened": article_search.was_shortened(raw),
+            "max_length": article_search.MAX_QUERY_LENGTH,
             "page": page,
+            "found": found,
             "highlighted": article_search.is_postgresql(),
         },
     )
     response["X-Robots-Tag"] = "noindex"
+    page_cache.keep_only_if_asked_again(request, response)
     return page_cache.mark(response, ["search"], s_maxage=300)
 
 

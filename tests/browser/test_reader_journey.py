@@ -38,7 +38,7 @@ def test_reader_journey(page, site_server, demo):
     expect(reference.get_by_role("link", name="DOI")).to_have_attribute(
         "href", "https://doi.org/10.1056/NEJMoa1504927"
     )
-    page.get_by_label("Search articles").fill("bleeding")
+    page.get_by_label("Search articles").fill("progesterone bleeding")
     page.get_by_role("button", name="Search").first.click()
     expect(page.locator("[role=status]")).to_contain_text("result")
     page.locator(".search-results a").first.click()

@@ -68,6 +68,7 @@ def test_the_daily_jobs_queue_evidence_checks_send_reminders_and_prune():
         "send_review_reminders",
         "prune_uploads",
         "prune_feedback",
+        "refresh_search",
     ]
     service = unit("health-reminders.service")["Service"]
     assert service["ReadWritePaths"] == "/srv/health/media"
