@@ -121,32 +121,27 @@ def confirm(report: ReaderReport, by) -> bool:
     return True
 
 
-def dismiss(report: ReaderReport, by) -> bool:
+def _close(report: ReaderReport, by, state: str) -> bool:
+    """Close an open report as `state`, recording who triaged it if nobody had."""
     if report.state not in (State.NEW, State.TRIAGED):
         return False
-    now = timezone.now()
     return _move(
         report,
         by,
-        State.DISMISSED,
-        triaged_at=report.triaged_at or now,
+        state,
+        triaged_at=report.triaged_at or timezone.now(),
         triaged_by=report.triaged_by or by,
     )
+
+
+def dismiss(report: ReaderReport, by) -> bool:
+    return _close(report, by, State.DISMISSED)
 
 
 def mark_actioned(report: ReaderReport, by) -> bool:
     """Fixed by hand (for a change that needed no new revision, such as a
     link that works again)."""
-    if report.state not in (State.NEW, State.TRIAGED):
-        return False
-    now = timezone.now()
-    return _move(
-        report,
-        by,
-        State.ACTIONED,
-        triaged_at=report.triaged_at or now,
-        triaged_by=report.triaged_by or by,
-    )
+    return _close(report, by, State.ACTIONED)
 
 
 def mark_replied(report: ReaderReport, by) -> bool:
