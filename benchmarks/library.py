@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.absolute_urls import base_url
+from articles.delivery import vocabulary
 from articles.delivery.prepared import PAGE_FORMAT
 from articles.models import (
     Article,
@@ -155,6 +156,9 @@ def generate(
         made += len(numbers)
         if progress:
             progress(len(numbers))
+    # Bulk-created pages skip indexing's vocabulary update; the daily
+    # refresh_search would have counted their words by now.
+    vocabulary.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -30,9 +30,10 @@ from django.db.models import Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from articles.models import Article, Listing, Topic  # noqa: E402
-from articles.public import search  # noqa: E402
+from articles.public import search, search_postgresql  # noqa: E402
 from articles.public.views import (  # noqa: E402
     ARTICLE_SQL,
     ETAG_SQL,
@@ -46,7 +47,6 @@ Kind = Listing.Kind
 
 def explain() -> None:
     topic = Topic.objects.get(slug="fertility")
-    live = Article.objects.live()
     queries = {
         "home: latest articles": listed(Kind.LATEST)[:10],
         "topic page 1": listed(Kind.TOPIC, topic.pk)[:10],
@@ -59,15 +59,12 @@ def explain() -> None:
             [Article.objects.get(slug="long-article").pk],
         ),
         "article 304 (ETag columns only)": (ETAG_SQL, ["long-article"]),
-        "search, common word": search.search(
-            live.only("slug", "last_reviewed", "live_card"), "pregnancy"
-        )[:10],
-        "search, rare word": search.search(
-            live.only("slug", "last_reviewed", "live_card"), "rareword7"
-        )[:10],
-        "search count (capped)": search.newest_matches(live, "pregnancy").values("pk")[
-            : search.CANDIDATES + 1
-        ],
+        "search, common word (count, rank and snippets)": search_postgresql.ranked_sql(
+            search.parse("pregnancy"), timezone.localdate(), 0, 10, search.CANDIDATES
+        ),
+        "search, rare word": search_postgresql.ranked_sql(
+            search.parse("rareword7"), timezone.localdate(), 0, 10, search.CANDIDATES
+        ),
     }
     timings = {}
     for name, queryset in queries.items():

@@ -54,6 +54,9 @@ def inside() -> int:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)  # one per page
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.test import Client

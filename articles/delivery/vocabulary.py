@@ -11,7 +11,7 @@ costs nothing, since a correction is only offered when it finds articles.
 from collections import Counter
 
 from django.apps import apps as django_apps
-from django.db import transaction
+from django.db import connection, transaction
 
 from articles import search_words
 from articles.models import VocabularyWord
@@ -60,4 +60,13 @@ def rebuild(apps=django_apps) -> int:
             [Word(word=w, articles=n) for w, n in sorted(counts.items())],
             batch_size=BATCH,
         )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The new words wait in the trigram index's pending list, which
+            # every correction would read through until autovacuum merged
+            # it: merge it now, and let the planner see the new table.
+            cursor.execute(
+                "SELECT gin_clean_pending_list('articles_vocabulary_trgm'::regclass)"
+            )
+            cursor.execute("ANALYZE articles_vocabularyword")
     return len(counts)

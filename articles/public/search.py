@@ -13,8 +13,9 @@ forms) must match. When nothing does:
 
 On PostgreSQL the stored tsvector (see articles/delivery/search_index.py) is
 matched with a tsquery made of the alternatives, ranked with ts_rank and
-highlighted with ts_headline; a misspelling's candidates come from the
-vocabulary through a GIN trigram index (pg_trgm), ordered by trigram word
+highlighted with ts_headline, each attempt in one statement
+(articles/public/search_postgresql.py); a misspelling's candidates come from
+the vocabulary through a GIN trigram index (pg_trgm), ordered by trigram word
 similarity.
 On SQLite: a case-insensitive match of any alternative of each word, newest
 first; a misspelling's candidates are the vocabulary words with its first
@@ -29,21 +30,16 @@ import functools
 import operator
 import re
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import search_words
-from articles.delivery.search_index import CONFIG, is_postgresql
+from articles.delivery.search_index import is_postgresql
 from articles.models import Synonym, VocabularyWord
+from articles.public import search_postgresql
+from articles.public.search_postgresql import START, STOP
 from articles.text import single_line
 
 MAX_QUERY_LENGTH = 200
@@ -52,16 +48,12 @@ MAX_WORDS = 12
 # Ranked among the newest matches, so a word in every article costs no more
 # than a rare one. (Ten pages of results; older matches are past page ten.)
 CANDIDATES = 100
-# Snippets come from the start of the text: ts_headline reads all it is given.
-SNIPPET_SOURCE = 5000
-# Sentinels around matches; the snippet is escaped, then they become <mark>.
-START, STOP = "\u27e6", "\u27e7"
 # Quotes, "or" or a leading minus: websearch syntax, searched as written.
 OPERATORS = re.compile(r'"|(?:^|\s)-\w|\bor\b', re.IGNORECASE)
 # Words of one query checked for misspellings.
 MAX_CORRECTED = 6
-# Candidates read per word and per way of finding them.
-CANDIDATES_PER_WORD = 5
+# Results on a page (find reads the page asked for).
+PAGE_SIZE = 10
 # A correction is at least this similar to the word typed (difflib's ratio:
 # "excema" and "eczema" score 0.83, "pian" and "pain" 0.75).
 MIN_RATIO = 0.75
@@ -92,7 +84,6 @@ class Found:
 
     query: Query
     results: object
-    counted: object
     count: int
     corrected_from: str = ""
 
@@ -142,68 +133,38 @@ def _as_query(query: "Query | str") -> Query:
     return query if isinstance(query, Query) else parse(query)
 
 
-def tsquery(query: Query) -> SearchQuery:
-    """The PostgreSQL tsquery: every part, each as any of its forms (a phrase
-    as a phrase). websearch_to_tsquery has no parentheses, so the forms are
-    combined as SearchQuery objects, not written into one string."""
-    if query.as_written or not query.parts:
-        return SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    either = [
-        functools.reduce(
-            operator.or_,
-            (
-                SearchQuery(
-                    form,
-                    search_type="phrase" if " " in form else "plain",
-                    config=CONFIG,
-                )
-                for form in forms
-            ),
-        )
-        for forms in query.parts
-    ]
-    return functools.reduce(operator.or_ if query.any_part else operator.and_, either)
+class RankedPages:
+    """The ranked matches of a query on PostgreSQL, for the paginator: the
+    page `find` read comes without another statement; any other page is read
+    when asked for."""
+
+    def __init__(self, query: Query, offset: int, rows: list):
+        self.query = query
+        self.read = {offset: rows}
+
+    def __getitem__(self, page: slice) -> list:
+        start = page.start or 0
+        if start not in self.read:
+            self.read[start], _ = search_postgresql.ranked(
+                self.query,
+                timezone.localdate(),
+                start,
+                (page.stop or start + PAGE_SIZE) - start,
+                CANDIDATES,
+            )
+        return self.read[start]
 
 
 def search(queryset, query: "Query | str"):
-    """Live articles matching `query`, best first, each with a `snippet`.
-
-    On PostgreSQL the GIN index finds the matches; the newest CANDIDATES of
-    them are ranked by how well the title and summary match (a small vector,
-    so ranking never reads whole bodies), then current before overdue for
-    re-review, then by recency. A common word thus costs the same as a rare
-    one, whatever the size of the library. Snippets are made for the page's
-    ten results only, from the start of the text.
-    """
+    """The SQLite fallback's results: articles of `queryset` matching
+    `query`, those with more of its words first (SQLite has no rank), then
+    current before overdue for re-review, then newest. (PostgreSQL ranks in
+    articles/public/search_postgresql.py.)"""
     query = _as_query(query)
     overdue = Case(
         When(next_review_due__lt=timezone.localdate(), then=Value(1)),
         default=Value(0),
     )
-    if is_postgresql():
-        ts = tsquery(query)
-        newest = newest_matches(queryset.model.objects.live(), query).values("pk")[
-            :CANDIDATES
-        ]
-        return (
-            queryset.filter(pk__in=newest)
-            .annotate(
-                rank=SearchRank(F("search_rank_vector"), ts),
-                overdue=overdue,
-                snippet=SearchHeadline(
-                    Substr("search_text", 1, SNIPPET_SOURCE),
-                    ts,
-                    config=CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                ),
-            )
-            .order_by("-rank", "overdue", "-last_published_at")
-        )
-    # SQLite has no rank: articles with more of the words come first, then
-    # current before overdue, then newest.
     hits = functools.reduce(
         operator.add,
         (
@@ -219,17 +180,10 @@ def search(queryset, query: "Query | str"):
     )
 
 
-def newest_matches(queryset, query: "Query | str"):
-    """Matches newest first: what is ranked, paginated and counted (up to
-    CANDIDATES + 1, so a page can say "more than 100 results")."""
-    return matches(queryset, query).order_by("-last_published_at")
-
-
 def matches(queryset, query: "Query | str"):
-    """The articles of `queryset` that match `query`, in no particular order."""
+    """On SQLite, the articles of `queryset` that match `query`, in no
+    particular order."""
     query = _as_query(query)
-    if is_postgresql():
-        return queryset.filter(search_vector=tsquery(query))
     either = _sqlite_parts(query)
     if not either:
         return queryset.none()
@@ -282,9 +236,11 @@ def correction(query: Query) -> str:
     if not candidates:
         return ""
     candidates = candidates[:MAX_CORRECTED]
-    found = (_candidates_postgresql if is_postgresql() else _candidates_sqlite)(
-        candidates
-    )
+    found = (
+        search_postgresql.correction_candidates
+        if is_postgresql()
+        else _candidates_sqlite
+    )(candidates)
     closest = {word: _closest(word, found.get(word, {})) for word in candidates}
     corrected = [closest.get(word) or word for word in typed]
     return " ".join(corrected) if corrected != typed else ""
@@ -303,30 +259,6 @@ def _closest(word: str, known: dict[str, int]) -> str:
     return best[2] if best[0] >= MIN_RATIO else ""
 
 
-def _candidates_postgresql(words: list[str]) -> dict[str, dict[str, int]]:
-    """For each word, vocabulary words like it, in one query through the GIN
-    trigram index: those of trigram similarity ≥ pg_trgm's threshold (a
-    wrong first letter), and those with the same first letter (a
-    transposition, which shares few trigrams), each the closest few by
-    trigram word similarity."""
-    branches = []
-    for word in words:
-        for like in (Q(word__trigram_similar=word), Q(word__startswith=word[0])):
-            branches.append(
-                VocabularyWord.objects.filter(like)
-                .annotate(
-                    typed=Value(word),
-                    similarity=TrigramWordSimilarity(word, "word"),
-                )
-                .order_by("-similarity", "-articles")
-                .values_list("typed", "word", "articles")[:CANDIDATES_PER_WORD]
-            )
-    found: dict[str, dict[str, int]] = {}
-    for typed, word, used in branches[0].union(*branches[1:], all=True):
-        found.setdefault(typed, {})[word] = used
-    return found
-
-
 def _candidates_sqlite(words: list[str]) -> dict[str, dict[str, int]]:
     """The fallback: the vocabulary words with the first letter of each word
     (one query). A misspelt first letter is not corrected."""
@@ -342,30 +274,39 @@ def _candidates_sqlite(words: list[str]) -> dict[str, dict[str, int]]:
     return found
 
 
-def count(queryset, query: Query):
-    """The matches to count, and how many (up to CANDIDATES + 1)."""
-    counted = newest_matches(queryset.model.objects.live(), query)
-    return counted, counted.values("pk")[: CANDIDATES + 1].count()
-
-
-def find(queryset, text: str) -> Found:
+def find(queryset, text: str, page: int = 1) -> Found:
     """Search for `text`; when it finds nothing, for its correction; when
-    that finds nothing either, for articles with some of its words. At most
-    seven queries, three when the reader's own query finds something."""
+    that finds nothing either, for articles with some of its words. The
+    results are read for `page`, the page the reader asked for (another is
+    read if that one is past the last). On PostgreSQL at most six queries,
+    two when the reader's own query finds something."""
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    attempt = _attempt_postgresql if is_postgresql() else _attempt_sqlite
     query = original = parse(text)
-    counted, total = count(queryset, query)
-    if total:
-        return Found(query, search(queryset, query), counted, total)
+    results, total = attempt(queryset, query, offset)
     corrected_from = ""
-    if corrected := correction(query):
+    if not total and (corrected := correction(query)):
         query, corrected_from = parse(corrected), text
-        counted, total = count(queryset, query)
+        results, total = attempt(queryset, query, offset)
     if not total and len(query.parts) > 1 and not query.as_written:
         query = dataclasses.replace(query, any_part=True)
-        counted, total = count(queryset, query)
+        results, total = attempt(queryset, query, offset)
     if not total:
-        return Found(original, queryset.none(), queryset.none(), 0)
-    return Found(query, search(queryset, query), counted, total, corrected_from)
+        return Found(original, [], 0)
+    return Found(query, results, total, corrected_from)
+
+
+def _attempt_postgresql(queryset, query: Query, offset: int):
+    rows, total = search_postgresql.ranked(
+        query, timezone.localdate(), offset, PAGE_SIZE, CANDIDATES
+    )
+    return RankedPages(query, offset, rows), total
+
+
+def _attempt_sqlite(queryset, query: Query, offset: int):
+    live = queryset.model.objects.live()
+    total = matches(live, query).values("pk")[: CANDIDATES + 1].count()
+    return search(queryset, query), total
 
 
 def highlight(snippet: str) -> SafeString:

@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -34,17 +33,13 @@ Kind = Listing.Kind
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` items, so no page counts every match."""
+    """A paginator told how many items there are, counted up to `cap` by
+    whoever found them, so no page counts every match."""
 
-    def __init__(self, *args, cap: int, counted=None, **kwargs):
+    def __init__(self, *args, count: int, cap: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.cap = cap
-        # What to count, if not the list itself (which may be costly to select).
-        self.counted = self.object_list if counted is None else counted
-
-    @cached_property
-    def count(self) -> int:
-        return self.counted.values("pk")[: self.cap].count()
+        self.count = min(count, cap)  # instead of Paginator.count, cached
 
     @property
     def capped(self) -> bool:
@@ -335,6 +330,15 @@ def editorial_policy(request):
     )
 
 
+def page_hint(raw: str | None) -> int:
+    """The page number asked for, if it is a plausible one (the paginator
+    judges it)."""
+    try:
+        return min(max(int(raw or 1), 1), 1000)
+    except ValueError:
+        return 1
+
+
 @require_safe
 def search(request):
     """Search results: for the reader's query, or for its correction when it
@@ -346,14 +350,13 @@ def search(request):
     page = found = None
     if q:
         live = Article.objects.live().only("slug", "last_reviewed", "live_card")
-        found = article_search.find(live, q)
+        found = article_search.find(live, q, page_hint(request.GET.get("page")))
         paginator = CappedPaginator(
             found.results,
-            PAGE_SIZE,
+            article_search.PAGE_SIZE,
+            count=found.count,
             cap=article_search.CANDIDATES + 1,
-            counted=found.counted,
         )
-        paginator.count = found.count  # find() counted them already
         page = paginator.get_page(request.GET.get("page"))
         for article in page.object_list:
             article.snippet_html = article_search.highlight(

@@ -165,6 +165,12 @@ PAGES = [
         [LOGIN, 403, 403, 403, 200, 200],
     ),
     (lambda: "/admin/articles/notification/", [LOGIN, 200, 200, 200, 200, 200]),
+    # Reader reports: writers see those on their own articles; nobody adds one.
+    (lambda: "/admin/articles/readerreport/", [LOGIN, 200, 200, 200, 200, 200]),
+    (lambda: "/admin/articles/readerreport/add/", [LOGIN, 403, 403, 403, 403, 403]),
+    # Synonyms are the editors' to keep.
+    (lambda: "/admin/articles/synonym/", [LOGIN, 403, 403, 403, 200, 200]),
+    (lambda: "/admin/articles/synonym/add/", [LOGIN, 403, 403, 403, 200, 200]),
     (
         lambda: "/admin/django_tasks_database/dbtaskresult/",
         [LOGIN] + [403] * 3 + [200] * 2,

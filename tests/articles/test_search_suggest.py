@@ -2,6 +2,7 @@
 answered as JSON from the page cache, with clear refusals of bad input."""
 
 import pytest
+from django.db import connection
 
 from articles.delivery import page_cache
 from articles.models import Topic
@@ -162,6 +163,14 @@ def test_regular_expression_characters_are_plain_text(client, library):
     assert labels(client.get(URL, {"q": "an.*"})) == []
 
 
+def test_like_wildcards_are_plain_text(client, library):
+    """ "%" and "_" match themselves, not any text or any letter."""
+    assert labels(client.get(URL, {"q": "an_emia"})) == []
+    assert labels(client.get(URL, {"q": "%emia"})) == []
+    assert labels(client.get(URL, {"q": "anaemia%"})) == []
+    assert labels(client.get(URL, {"q": "anaemia\\"})) == []
+
+
 def test_only_get_and_head_are_answered(client, db):
     """Suggestions change nothing: other methods are refused."""
     assert client.post(URL, {"q": "an"}).status_code == 405
@@ -183,3 +192,22 @@ def test_head_answers_like_get_with_no_body(client, library):
         head = client.head(URL, {"q": q})
         assert head.status_code == expected
         assert head.content == b""
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the time limit is PostgreSQL's"
+)
+def test_a_word_search_that_takes_too_long_gives_way(library, monkeypatch):
+    """A word search past its time limit is cancelled: the names that start
+    with the query are still suggested, and the connection (and the
+    transaction around it) go on with no limit left behind."""
+    monkeypatch.setattr(suggest, "WORD_TIMEOUT_MS", 20)
+    monkeypatch.setattr(
+        suggest, "WORD_SQL", "SELECT 3, 'slow', 'Slow' FROM pg_sleep(0.5)"
+    )
+    found = [row["label"] for row in suggest.suggestions("anaemia")]
+    assert "Anaemia in pregnancy" in found and "Slow" not in found
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
