@@ -56,14 +56,20 @@ PATHOLOGICAL = {
 def test_rendering_pathological_input_takes_under_a_second(db, name):
     """Preview and save render any body at the size limit in under 1 s of CPU.
 
-    CPU time of this process, not wall time, so that other work on a shared
-    machine does not make the test flaky."""
+    CPU time of this process, not wall time, and the least of three tries:
+    on a shared machine even CPU time stretches (a 0.5 s render took 1.3 s
+    once in CI), while a render that grows out of bounds is slow every time."""
     text = PATHOLOGICAL[name]
     assert len(text) <= MAX_BODY_CHARS
-    started = time.process_time()
-    render(text)
-    find_citations(text)
-    elapsed = time.process_time() - started
+    tries = []
+    for _ in range(3):
+        started = time.process_time()
+        render(text)
+        find_citations(text)
+        tries.append(time.process_time() - started)
+        if tries[-1] < 1.0:
+            break
+    elapsed = min(tries)
     assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
 
 
