@@ -37,7 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles import search_words
 from articles.delivery.search_index import is_postgresql
-from articles.models import Synonym, VocabularyWord
+from articles.models import Article, Synonym, VocabularyWord
 from articles.public import search_postgresql
 from articles.public.search_postgresql import START, STOP
 from articles.text import single_line
@@ -274,39 +274,41 @@ def _candidates_sqlite(words: list[str]) -> dict[str, dict[str, int]]:
     return found
 
 
-def find(queryset, text: str, page: int = 1) -> Found:
-    """Search for `text`; when it finds nothing, for its correction; when
-    that finds nothing either, for articles with some of its words. The
-    results are read for `page`, the page the reader asked for (another is
-    read if that one is past the last). On PostgreSQL at most six queries,
-    two when the reader's own query finds something."""
+def find(text: str, page: int = 1) -> Found:
+    """Search live articles for `text`; when it finds nothing, for its
+    correction; when that finds nothing either, for articles with some of its
+    words. The results are read for `page`, the page the reader asked for
+    (another is read if that one is past the last). On PostgreSQL at most six
+    queries, two when the reader's own query finds something."""
     offset = (max(page, 1) - 1) * PAGE_SIZE
     attempt = _attempt_postgresql if is_postgresql() else _attempt_sqlite
     query = original = parse(text)
-    results, total = attempt(queryset, query, offset)
+    results, total = attempt(query, offset)
     corrected_from = ""
     if not total and (corrected := correction(query)):
         query, corrected_from = parse(corrected), text
-        results, total = attempt(queryset, query, offset)
+        results, total = attempt(query, offset)
     if not total and len(query.parts) > 1 and not query.as_written:
         query = dataclasses.replace(query, any_part=True)
-        results, total = attempt(queryset, query, offset)
+        results, total = attempt(query, offset)
     if not total:
         return Found(original, [], 0)
     return Found(query, results, total, corrected_from)
 
 
-def _attempt_postgresql(queryset, query: Query, offset: int):
+def _attempt_postgresql(query: Query, offset: int):
+    """One statement reads the live matches, their count and the page."""
     rows, total = search_postgresql.ranked(
         query, timezone.localdate(), offset, PAGE_SIZE, CANDIDATES
     )
     return RankedPages(query, offset, rows), total
 
 
-def _attempt_sqlite(queryset, query: Query, offset: int):
-    live = queryset.model.objects.live()
+def _attempt_sqlite(query: Query, offset: int):
+    live = Article.objects.live()
     total = matches(live, query).values("pk")[: CANDIDATES + 1].count()
-    return search(queryset, query), total
+    shown = live.only("slug", "last_reviewed", "live_card")
+    return search(shown, query), total
 
 
 def highlight(snippet: str) -> SafeString:

@@ -349,8 +349,7 @@ def search(request):
     q = article_search.clean_query(raw)
     page = found = None
     if q:
-        live = Article.objects.live().only("slug", "last_reviewed", "live_card")
-        found = article_search.find(live, q, page_hint(request.GET.get("page")))
+        found = article_search.find(q, page_hint(request.GET.get("page")))
         paginator = CappedPaginator(
             found.results,
             article_search.PAGE_SIZE,
