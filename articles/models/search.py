@@ -18,6 +18,9 @@ from articles.text import single_line
 
 # How long the daily counts of readers' queries are kept.
 QUERY_COUNT_DAYS = 90
+# A synonym group's size: every form is searched whenever one is.
+MAX_EQUIVALENTS = 30
+MAX_FORM_LENGTH = 100
 
 
 class SynonymQuerySet(models.QuerySet):
@@ -85,9 +88,35 @@ class Synonym(models.Model):
     def clean(self) -> None:
         if not search_words.normalise(self.term):
             raise ValidationError({"term": _("Type a word or phrase.")})
-        if not search_words.split_equivalents(self.equivalents):
+        equivalents = search_words.split_equivalents(self.equivalents)
+        if not equivalents:
             raise ValidationError(
                 {"equivalents": _("Type at least one word that means the same.")}
+            )
+        if len(equivalents) > MAX_EQUIVALENTS:
+            raise ValidationError(
+                {
+                    "equivalents": _(
+                        "A group has at most %(most)d equivalents; this one has "
+                        "%(count)d. Split it into groups of what truly means the "
+                        "same."
+                    )
+                    % {"most": MAX_EQUIVALENTS, "count": len(equivalents)}
+                }
+            )
+        if too_long := [e for e in equivalents if len(e) > MAX_FORM_LENGTH]:
+            raise ValidationError(
+                {
+                    "equivalents": _(
+                        "Each equivalent is at most %(most)d characters; “%(start)s…” "
+                        "has %(length)d."
+                    )
+                    % {
+                        "most": MAX_FORM_LENGTH,
+                        "start": too_long[0][:30],
+                        "length": len(too_long[0]),
+                    }
+                }
             )
 
     def forms(self) -> list[str]:

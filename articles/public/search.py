@@ -165,18 +165,23 @@ def search(queryset, query: "Query | str"):
         When(next_review_due__lt=timezone.localdate(), then=Value(1)),
         default=Value(0),
     )
-    hits = functools.reduce(
-        operator.add,
-        (
-            Case(When(part, then=Value(1)), default=Value(0))
-            for part in _sqlite_parts(query)
-        ),
-        Value(0),
-    )
     return (
         matches(queryset, query)
-        .annotate(overdue=overdue, hits=hits)
-        .order_by("-hits", "overdue", "-last_published_at")
+        .annotate(
+            overdue=overdue,
+            hits=_count_true(_sqlite_parts(query)),
+            title_hits=_count_true(_sqlite_parts(query, TITLE_ONLY)),
+        )
+        .order_by("-hits", "-title_hits", "overdue", "-last_published_at")
+    )
+
+
+def _count_true(conditions: list[Q]):
+    """How many of `conditions` a row meets, as an expression."""
+    return functools.reduce(
+        operator.add,
+        (Case(When(c, then=Value(1)), default=Value(0)) for c in conditions),
+        Value(0),
     )
 
 
@@ -192,9 +197,16 @@ def matches(queryset, query: "Query | str"):
     )
 
 
-def _sqlite_parts(query: Query) -> list[Q]:
+# Where the SQLite fallback looks for a word: anywhere, or in the title
+# (which ranks a page higher, as the title's weight A does on PostgreSQL).
+ANYWHERE = ("live_revision__title", "live_revision__summary", "search_text")
+TITLE_ONLY = ("live_revision__title",)
+
+
+def _sqlite_parts(query: Query, fields: tuple[str, ...] = ANYWHERE) -> list[Q]:
     """On SQLite, a condition per part of the query: any of its forms, each
-    form's words all in the title, summary or text. A word is looked for
+    form's words all in one of `fields` (by default the title, summary or
+    text). A word is looked for
     without a plural ending ("fevers" as "fever", "allergies" as "allerg"),
     and, when any part may match, words of one or two letters and common
     words are left out (they would match nearly everything)."""
@@ -204,10 +216,8 @@ def _sqlite_parts(query: Query) -> list[Q]:
             word = word[:-3]
         elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
-        return (
-            Q(live_revision__title__icontains=word)
-            | Q(live_revision__summary__icontains=word)
-            | Q(search_text__icontains=word)
+        return functools.reduce(
+            operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields)
         )
 
     def wanted(forms: tuple[str, ...]) -> bool:

@@ -55,3 +55,26 @@ def test_a_word_deep_in_a_long_article_is_in_its_snippet(
     html = client.get("/search/", {"q": "zymogenic"}).text
     assert "to=deep" in html
     assert "<mark>zymogenic</mark> granules" in html
+
+
+def test_a_title_match_ranks_before_a_match_in_the_text(
+    client, writer, reviewer, editor, reference
+):
+    """Both pages match the one word; the older has it in its title and comes
+    first (PostgreSQL ranks on the title and summary; the SQLite fallback
+    counts title matches)."""
+    titled = create_article(
+        writer, slug="titled", title="Zymogen granules", summary="Short."
+    )
+    publish(titled, writer, reviewer, editor)
+    texted = create_article(
+        writer,
+        slug="texted",
+        title="Another page",
+        summary="Short.",
+        body="A word on zymogen granules [@najmabadi2021].",
+    )
+    publish(texted, writer, reviewer, editor)
+    run_tasks(commit_first=True)
+    html = client.get("/search/", {"q": "zymogen"}).text
+    assert re.findall(r"to=(titled|texted)", html) == ["titled", "texted"]

@@ -177,3 +177,24 @@ def test_phrases_are_runs_of_at_most_four_words(text):
 )
 def test_looks_personal(query, personal):
     assert search_words.looks_personal(query) is personal
+
+
+@pytest.mark.parametrize(
+    ("equivalents", "message"),
+    [
+        ("x" * 100_000, "at most 100 characters"),
+        ("\n".join(f"word{n}" for n in range(31)), "at most 30 equivalents"),
+    ],
+)
+def test_an_oversized_group_is_refused_and_kept(client, editor, equivalents, message):
+    """Every form is searched whenever one is, so a group stays small; the
+    refused text comes back in the form."""
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_synonym_add"),
+        {"term": "tummy", "equivalents": equivalents, "note": ""},
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert equivalents[:1000] in response.text
+    assert not Synonym.objects.filter(term="tummy").exists()

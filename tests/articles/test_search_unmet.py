@@ -199,3 +199,27 @@ def test_one_address_cannot_fill_the_unmet_list(client, db):
     assert DailyQuery.objects.count() == 30
     client.get("/search/seen/?q=real", REMOTE_ADDR="198.51.100.8")
     assert DailyQuery.objects.filter(query="real").exists()
+
+
+def test_a_newline_in_the_query_makes_no_header(client, live):
+    """A query is one line before it is counted, and the redirect goes to
+    the article's own address, never one built from the query."""
+    q = "mucus\r\nSet-Cookie: x=1"
+    response = client.get("/search/go/", {"q": q, "to": live.slug})
+    assert response["Location"] == live.get_absolute_url()
+    assert not response.cookies
+    seen(client, q)
+    assert DailyQuery.objects.get().query == "mucus set cookie x 1"
+
+
+def test_searching_works_while_redis_is_down(client, live, dead_redis, caplog):
+    """The results page, suggestions and both counters answer; a search
+    is counted in this process while the shared cache is unreachable."""
+    assert client.get("/search/", {"q": "mucus"}).status_code == 200
+    response = client.get("/search/suggest/", {"q": "mu"})
+    assert response.status_code == 200
+    seen(client, "mucus", found=True)
+    assert client.get("/search/go/", {"q": "mucus", "to": live.slug}).status_code == 302
+    row = DailyQuery.objects.get()
+    assert (row.searches, row.clicks) == (1, 1)
+    assert "the cache is unreachable" in caplog.text
