@@ -12,15 +12,17 @@ and rate limits per hashed address.
 Nothing about the reader is stored: no address, user agent or cookie.
 """
 
+import functools
 import re
 
 from django import forms
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import reader_reports
@@ -64,6 +66,21 @@ class ReportForm(forms.Form):
 
     def clean_quote(self) -> str:
         return single_line(self.cleaned_data["quote"])
+
+
+def blank_report_fields():
+    """The report form's fields as every article page shows them, empty:
+    the same for every page and reader, so rendered once per process and
+    language (Django's form rendering took a third of the article page)."""
+    return _blank_report_fields(get_language())
+
+
+@functools.cache
+def _blank_report_fields(language: str):
+    return render_to_string(
+        "articles/includes/feedback_fields.html",
+        {"form": ReportForm(), "prefix": "feedback-"},
+    )
 
 
 def _revision(article: Article, content_hash: str) -> Revision:

@@ -23,7 +23,7 @@ from articles.delivery.structured_data import (
 from articles.models import Article, Contributor, Listing, Topic
 from articles.public import search as article_search
 from articles.public.contributors import ContributorPage
-from articles.public.feedback import ReportForm
+from articles.public.feedback import blank_report_fields
 
 PAGE_SIZE = 10
 # Cards are prepared when an article goes live: a list reads only their HTML.
@@ -264,7 +264,7 @@ def article_detail(request, slug):
             "article": article,
             "related": related,
             "canonical_url": absolute(article.get_absolute_url()),
-            "feedback_form": ReportForm(),
+            "feedback_fields": blank_report_fields(),
         },
     )
     response["ETag"] = article_etag(article)

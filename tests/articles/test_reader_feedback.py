@@ -4,6 +4,7 @@ honeypot, rate per hashed address), without costing the page cache anything."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import serializers
@@ -146,6 +147,30 @@ def test_a_report_needs_a_category_and_keeps_what_was_typed(client, live):
     assert "Page says 2019 &lt;but&gt; it is 2025 &amp; more" in response.text
     assert 'value="r@example.org"' in response.text
     assert not ReaderReport.objects.exists()
+
+
+def test_a_refused_report_keeps_the_category_chosen(client, live):
+    """The no-JavaScript page shows the reader's choice checked, and only it."""
+    response = post(client, live, report(text="y" * 2001))
+    checked = re.findall(
+        r'<input type="radio" name="category" value="(\w+)"[^>]* checked>',
+        response.text,
+    )
+    assert checked == ["out_of_date"]
+    assert 'name="revision"' in response.text
+
+
+def test_every_article_shows_the_same_empty_report_form(client, live):
+    """The report's fields are rendered once per process: on the page they
+    are empty, none checked, with the page's own action and revision."""
+    html = client.get(live.get_absolute_url()).text
+    live.refresh_from_db()
+    form = html[html.index('class="feedback-report-form"') :]
+    form = form[: form.index("</form>")]
+    assert f'action="{feedback_url(live)}"' in form
+    assert f'name="revision" value="{live.live_card["hash"]}"' in form
+    assert form.count('name="category"') == len(ReaderReport.Category.choices)
+    assert " checked" not in form and 'id="feedback-quote"' in form
 
 
 # Hostile input -------------------------------------------------------------------
